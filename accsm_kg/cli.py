@@ -1,0 +1,217 @@
+"""The ``accsm-kg`` command: a thin layer over the library.
+
+Exit codes: 0 done (and, for ``validate``, the data conforms); 1 ``validate`` found
+violations; 2 bad input or usage (a file that does not parse, an unknown query...).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import AccsmKgError
+from .knowledge_graph import KnowledgeGraph, load
+from .publish import FORMATS
+from .queries import named_queries
+from .results import Rows
+from .sparql import prepare
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Fail(click.ClickException):
+    """An error from the library, shown in one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.secho(f"Error: {self.message}", err=True, fg="red")
+
+
+def _errors_exit_2(command: F) -> F:
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AccsmKgError as error:
+            raise _Fail(str(error)) from error
+
+    return run  # type: ignore[return-value]
+
+
+def _data_options(command: F) -> F:
+    """Add the options every command that loads data shares."""
+    command = click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="More Turtle files or folders to load on top of the bundled data (repeatable).",
+    )(command)
+    return click.option(
+        "--no-bundled",
+        is_flag=True,
+        help="Do not load the bundled ontology and data, only the files given.",
+    )(command)
+
+
+def _load(data: Sequence[Path], no_bundled: bool) -> KnowledgeGraph:
+    return load(*data, include_bundled=not no_bundled)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="accsm-kg")
+def main() -> None:
+    """Query, validate and publish the ACCSM knowledge graph."""
+
+
+@main.command()
+@click.argument("file", required=False, type=click.File("r", encoding="utf-8"))
+@click.option("-e", "--expression", help="The SPARQL query itself.")
+@click.option("-n", "--named", help="The name of a shipped query (see `accsm-kg queries`).")
+@click.option(
+    "-b",
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Give a variable a value (repeatable). Prefixed names and <IRIs> are IRIs; named "
+    "queries convert values by their parameters' kinds; other values are strings.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print SELECT results.",
+)
+@_data_options
+@_errors_exit_2
+def query(
+    file: Any,
+    expression: str | None,
+    named: str | None,
+    binds: tuple[str, ...],
+    output: str,
+    data: tuple[Path, ...],
+    no_bundled: bool,
+) -> None:
+    """Run a SPARQL query: from FILE (- for standard input), -e TEXT, or --named NAME.
+
+    SELECT results print as a table, CSV or JSON; ASK prints true or false; CONSTRUCT and
+    DESCRIBE print Turtle.
+    """
+    given = [x for x in (file, expression, named) if x is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of FILE, -e/--expression and -n/--named")
+    pairs = {}
+    for bind in binds:
+        name, equals, value = bind.partition("=")
+        if not equals or not name:
+            raise click.BadParameter(f"{bind!r} is not NAME=VALUE", param_hint="--bind")
+        pairs[name.lstrip("?$")] = value
+    kg = _load(data, no_bundled)
+    if named is not None:
+        _print_rows(kg.named_query(named, **pairs), output)
+        return
+    text = expression if expression is not None else file.read()
+    form = prepare(text, kg.prefixes).form
+    bindings = {k: _cli_value(kg, v) for k, v in pairs.items()}
+    if form == "SELECT":
+        _print_rows(kg.query(text, bindings), output)
+    elif form == "ASK":
+        click.echo("true" if kg.ask(text, bindings) else "false")
+    else:
+        click.echo(kg.construct(text, bindings).serialize(format="turtle"), nl=False)
+
+
+def _cli_value(kg: KnowledgeGraph, value: str) -> Any:
+    """``<iri>`` and known prefixed names are IRIs; anything else is a string."""
+    prefix, colon, _ = value.partition(":")
+    if (value.startswith("<") and value.endswith(">")) or (colon and prefix in kg.prefixes):
+        return kg.iri(value)
+    return value
+
+
+def _print_rows(rows: Rows, output: str) -> None:
+    if output == "csv":
+        click.echo(rows.to_csv(), nl=False)
+    elif output == "json":
+        click.echo(rows.to_json(indent=2))
+    else:
+        click.echo(rows.to_table())
+
+
+@main.command()
+def queries() -> None:
+    """List the named queries, with the question each answers and its parameters."""
+    for query in named_queries().values():
+        click.secho(query.name, bold=True)
+        click.echo(f"  {query.question}")
+        for parameter in query.parameters:
+            click.echo(f"    --bind {parameter.name}=…  ({parameter.kind}) {parameter.description}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--shapes",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="SHACL shapes files to use instead of the bundled shapes (repeatable).",
+)
+@click.option("--no-bundled", is_flag=True, help="Validate only PATHS, without the bundled data.")
+@_errors_exit_2
+def validate(paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool) -> None:
+    """Validate the bundled data, plus PATHS, against the SHACL shapes.
+
+    Exits 0 when the data conforms, 1 when it does not (the violations are printed), 2 when a
+    file cannot be read.
+    """
+    kg = load(*paths, include_bundled=not no_bundled)
+    report = kg.validate(shapes or None)
+    click.echo(str(report))
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write; replaced atomically.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(list(FORMATS)),
+    default="turtle",
+    show_default=True,
+    help="N-Quads, TriG and JSON-LD keep one named graph per source file.",
+)
+@_data_options
+@_errors_exit_2
+def dump(output: Path, format_: str, data: tuple[Path, ...], no_bundled: bool) -> None:
+    """Write the knowledge graph to a file."""
+    kg = _load(data, no_bundled)
+    path = kg.dump(output, format_)
+    click.echo(f"wrote {len(kg):,} triples to {path}", err=True)
+
+
+@main.command()
+@_data_options
+@_errors_exit_2
+def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
+    """Print the number of triples and graphs, and the instances of each class."""
+    click.echo(_load(data, no_bundled).summary())

@@ -1,0 +1,175 @@
+"""The errors accsm-kg raises, all under one root.
+
+::
+
+    AccsmKgError
+    ├── LoadError                      a file could not be added to the graph
+    │   ├── SourceNotFoundError        (FileNotFoundError) a path that does not exist
+    │   ├── UnsupportedFileError       (ValueError) a file that is not an RDF format we read
+    │   ├── TurtleSyntaxError          (SyntaxError) with filename, lineno and offset
+    │   └── InvalidLiteralError        (ValueError) e.g. "2020-13-45"^^xsd:date
+    ├── QueryError                     a SPARQL query that cannot be run as asked
+    │   ├── SparqlSyntaxError          (SyntaxError) with lineno and offset
+    │   ├── QueryFormError             (TypeError) SELECT sent to ask(), and so on
+    │   ├── UnknownQueryError          (LookupError) no named query of that name
+    │   └── BindingError               (ValueError) a binding that names no variable or
+    │                                  holds a value that is not an RDF term
+    ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
+    ├── DumpError                      (OSError) a dump that could not be written
+    ├── FormatError                    (ValueError) an output format we do not write
+    └── StoreError                     a store that cannot do what was asked
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccsmKgError",
+    "BindingError",
+    "DumpError",
+    "FormatError",
+    "InvalidLiteralError",
+    "LoadError",
+    "QueryError",
+    "QueryFormError",
+    "ShapesError",
+    "SourceNotFoundError",
+    "SparqlSyntaxError",
+    "StoreError",
+    "TurtleSyntaxError",
+    "UnknownQueryError",
+    "UnsupportedFileError",
+]
+
+SHACL_SPEC = "https://www.w3.org/TR/shacl/"
+
+
+class AccsmKgError(Exception):
+    """The root of every error accsm-kg raises on purpose."""
+
+
+class LoadError(AccsmKgError):
+    """A file could not be added to the knowledge graph; the graph is left unchanged."""
+
+
+class SourceNotFoundError(LoadError, FileNotFoundError):
+    """A path given to load does not exist."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: no such file or directory")
+        self.filename = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnsupportedFileError(LoadError, ValueError):
+    """A file whose name does not say it is Turtle or N-Triples."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: not an RDF file accsm-kg reads (use .ttl for Turtle or .nt for N-Triples)"
+        )
+        self.filename = path
+
+
+class TurtleSyntaxError(LoadError, SyntaxError):
+    """A Turtle or N-Triples file that does not parse.
+
+    ``filename``, ``lineno`` (1-based) and ``offset`` (1-based column) say where.
+    """
+
+    def __init__(self, message: str, filename: str, lineno: int, offset: int | None) -> None:
+        where = f"{filename}:{lineno}" + (f":{offset}" if offset else "")
+        super().__init__(f"{where}: {message}")
+        self.msg = f"{where}: {message}"
+        self.filename = filename
+        self.lineno = lineno
+        self.offset = offset
+        self.reason = message
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+class InvalidLiteralError(LoadError, ValueError):
+    """A literal whose text is not a value of its datatype, e.g. ``"eight"^^xsd:integer``."""
+
+    def __init__(self, filename: str, lineno: int | None, lexical: str, datatype: str) -> None:
+        where = f"{filename}:{lineno}" if lineno else filename
+        super().__init__(f'{where}: "{lexical}" is not a valid {datatype}')
+        self.filename = filename
+        self.lineno = lineno
+        self.lexical = lexical
+        self.datatype = datatype
+
+
+class QueryError(AccsmKgError):
+    """A SPARQL query that cannot be run as asked."""
+
+
+class SparqlSyntaxError(QueryError, SyntaxError):
+    """A SPARQL query that does not parse; ``lineno`` and ``offset`` say where."""
+
+    def __init__(self, message: str, lineno: int | None = None, offset: int | None = None) -> None:
+        where = f"line {lineno}, column {offset}: " if lineno else ""
+        super().__init__(f"SPARQL syntax error: {where}{message}")
+        self.msg = f"SPARQL syntax error: {where}{message}"
+        self.lineno = lineno
+        self.offset = offset
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+class QueryFormError(QueryError, TypeError):
+    """A query sent to the method of another query form; the message names the right one."""
+
+    def __init__(self, form: str, called: str, right: str) -> None:
+        expected = self._expected(called)
+        super().__init__(
+            f"{called}() runs {expected}; this is a {form} query: use {right}() instead"
+        )
+        self.form = form
+        self.right = right
+
+    @staticmethod
+    def _expected(called: str) -> str:
+        return {
+            "query": "SELECT queries",
+            "ask": "ASK queries",
+            "construct": "CONSTRUCT and DESCRIBE queries",
+            "named_query": "named SELECT queries",
+        }.get(called, "queries")
+
+
+class UnknownQueryError(QueryError, LookupError):
+    """No named query has that name; the message lists the names there are."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(
+            f"no named query {name!r}; the named queries are: {', '.join(sorted(known))}"
+        )
+        self.name = name
+
+
+class BindingError(QueryError, ValueError):
+    """A binding that names no variable of the query, or whose value is not an RDF term."""
+
+
+class ShapesError(AccsmKgError, ValueError):
+    """SHACL shapes that cannot be used for validation."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} (for reference, see {SHACL_SPEC})")
+
+
+class DumpError(AccsmKgError, OSError):
+    """A dump that could not be written; any earlier file at that path is left as it was."""
+
+
+class FormatError(AccsmKgError, ValueError):
+    """An output format accsm-kg does not write; the message lists those it does."""
+
+
+class StoreError(AccsmKgError):
+    """A store that cannot do what was asked of it."""

@@ -1,0 +1,127 @@
+"""Named competency queries: ``.rq`` files shipped in the package, each headed by its question.
+
+A query file starts with comment lines: the question it answers, then its parameters, one a
+line, as ``name  kind  description`` under ``Parameters:``. Parameters are variables of the query
+that the caller may bind; left unbound, they range over every value. Kinds are ``iri`` (a full
+IRI or a prefixed name such as ``kg:cambodia``), ``string``, ``integer``, ``date`` and ``year``.
+
+>>> q = named_queries()["delegation-heads"]
+>>> q.question
+"Who headed a country's delegation to a meeting, with the post and honorific they held?"
+>>> [p.name for p in q.parameters]
+['country', 'meeting']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from typing import Literal as TypingLiteral
+
+from rdflib import Literal, URIRef
+
+from .errors import BindingError
+from .resources import query_paths
+
+__all__ = ["NamedQuery", "Parameter", "ParameterKind", "expand_iri", "named_queries"]
+
+ParameterKind = TypingLiteral["iri", "string", "integer", "date", "year"]
+_PARAMETER = re.compile(r"^#\s+(\w+)\s+(iri|string|integer|date|year)\s+(.+)$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A variable of a named query that callers may bind."""
+
+    name: str
+    kind: ParameterKind
+    description: str
+
+    def convert(self, value: Any, prefixes: Mapping[str, str]) -> Any:
+        """Turn a value given by a caller (often a string from the command line) into a term."""
+        if isinstance(value, URIRef | Literal):
+            return value
+        try:
+            if self.kind == "iri":
+                return expand_iri(str(value), prefixes)
+            if self.kind == "integer":
+                return Literal(int(value))
+            if self.kind == "date":
+                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+                return Literal(day)
+            if self.kind == "year":
+                return Literal(int(value))
+        except ValueError as error:
+            raise BindingError(
+                f"{self.name}: {value!r} is not a valid {self.kind} ({error})"
+            ) from None
+        return Literal(str(value))
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A competency query: its name, the question it answers, its parameters and its SPARQL."""
+
+    name: str
+    question: str
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    path: Path
+
+    def parameter(self, name: str) -> Parameter:
+        """Return the parameter called ``name``."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise BindingError(
+            f"the query {self.name!r} has no parameter {name!r} (its parameters: {known})"
+        )
+
+
+def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
+    """Return the IRI for ``<iri>``, an absolute IRI, or a prefixed name with a known prefix.
+
+    >>> expand_iri("kg:cambodia", {"kg": "https://w3id.org/accsm-kg/id/"})
+    rdflib.term.URIRef('https://w3id.org/accsm-kg/id/cambodia')
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in prefixes:
+        return URIRef(prefixes[prefix] + local)
+    if _SCHEME.match(text) and not any(c in text for c in ' <>"{}|\\^`'):
+        return URIRef(text)
+    raise BindingError(
+        f"{value!r} is neither an absolute IRI nor a prefixed name with a known prefix "
+        f"({', '.join(sorted(prefixes))})"
+    )
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    question = header[0].lstrip("# ").strip() if header else ""
+    parameters = tuple(
+        Parameter(m[1], m[2], m[3].strip())  # type: ignore[arg-type]
+        for m in map(_PARAMETER.match, header)
+        if m
+    )
+    return NamedQuery(path.stem, question, parameters, text, path)
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Return the shipped named queries by name, sorted."""
+    return {q.name: q for q in map(_parse, query_paths())}

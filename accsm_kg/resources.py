@@ -1,0 +1,108 @@
+"""Where the bundled Turtle, shapes and named queries are, and the IRIs of the graphs they fill.
+
+This is the only module that builds paths to bundled files. In an installed wheel the Turtle of
+``ontology/``, ``shapes/`` and ``data/`` lives under ``accsm_kg/_bundled/``; in a source checkout
+(or an editable install) it is read from the top of the repository, so edits show at once.
+
+>>> [p.name for p in ontology_paths()]
+['accsm.ttl', 'vocabularies.ttl']
+>>> str(graph_iri(ontology_paths()[0]))
+'https://w3id.org/accsm-kg/graph/ontology/accsm'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from rdflib import URIRef
+
+from .errors import AccsmKgError
+
+__all__ = [
+    "BASE_IRI",
+    "GRAPH_BASE",
+    "ID_BASE",
+    "ONTOLOGY_IRI",
+    "RDF_SUFFIXES",
+    "bundled_paths",
+    "bundled_root",
+    "data_paths",
+    "graph_iri",
+    "ontology_paths",
+    "query_paths",
+    "shapes_paths",
+]
+
+#: Everything the project names lives under this IRI.
+BASE_IRI = "https://w3id.org/accsm-kg/"
+#: The ontology's IRI; its terms are ``ONTOLOGY_IRI + "#Term"``.
+ONTOLOGY_IRI = BASE_IRI + "ontology"
+#: Individuals: bodies, meetings, persons, sources...
+ID_BASE = BASE_IRI + "id/"
+#: Each bundled file is loaded into the named graph ``GRAPH_BASE + its path without suffix``.
+GRAPH_BASE = BASE_IRI + "graph/"
+#: File suffixes read as RDF, with the rdflib parser for each.
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+
+
+@cache
+def bundled_root() -> Path:
+    """Return the folder holding ``ontology/``, ``shapes/`` and ``data/``."""
+    packaged = Path(str(files("accsm_kg"))) / "_bundled"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    # A source checkout or an editable install: the Turtle sits next to the package.
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise AccsmKgError(
+        "the bundled ontology was not found: reinstall accsm-kg "
+        "(pip install --force-reinstall accsm-kg)"
+    )
+
+
+def _rdf_files(folder: str) -> list[Path]:
+    root = bundled_root() / folder
+    return sorted(p for p in root.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+
+
+def ontology_paths() -> list[Path]:
+    """Return the ontology's Turtle files (classes and properties, SKOS vocabularies)."""
+    return _rdf_files("ontology")
+
+
+def shapes_paths() -> list[Path]:
+    """Return the SHACL shapes files."""
+    return _rdf_files("shapes")
+
+
+def data_paths() -> list[Path]:
+    """Return the data files, one per source or group of sources."""
+    return _rdf_files("data")
+
+
+def bundled_paths() -> list[Path]:
+    """Return what :func:`accsm_kg.load` loads by default: the ontology, then the data."""
+    return ontology_paths() + data_paths()
+
+
+def query_paths() -> list[Path]:
+    """Return the named competency queries (``.rq`` files shipped in the package)."""
+    return sorted(Path(str(files("accsm_kg") / "queries")).glob("*.rq"))
+
+
+def graph_iri(path: Path) -> URIRef:
+    """Return the IRI of the named graph a file is loaded into.
+
+    Bundled files get a stable IRI under :data:`GRAPH_BASE`; other files their ``file:`` IRI.
+    """
+    resolved = path.resolve()
+    try:
+        relative = resolved.relative_to(bundled_root().resolve())
+    except ValueError:
+        return URIRef(resolved.as_uri())
+    if relative.parts and relative.parts[0] in ("ontology", "shapes", "data"):
+        return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
+    return URIRef(resolved.as_uri())

@@ -1,0 +1,169 @@
+"""SHACL validation with pySHACL, and the report it gives.
+
+>>> from accsm_kg import load
+>>> report = load().validate()
+>>> report.conforms, len(report.violations)
+(True, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from typing import Literal as TypingLiteral
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH, NamespaceManager
+from rdflib.term import Node
+
+from .errors import ShapesError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Severity", "ValidationReport", "Violation", "validate_graph"]
+
+Severity = TypingLiteral["Violation", "Warning", "Info"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result.
+
+    :param focus_node: the node that does not conform.
+    :param path: the property path, where the constraint has one.
+    :param constraint: the constraint component, e.g. ``sh:MinCountConstraintComponent``.
+    """
+
+    focus_node: Node
+    path: Node | None
+    severity: Severity
+    message: str
+    constraint: URIRef
+    shape: Node
+    value: Node | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :meth:`accsm_kg.KnowledgeGraph.validate`.
+
+    ``conforms`` is true when no result has severity ``Violation``; ``violations`` lists every
+    result (warnings and infos too), sorted by focus node; ``graph`` is SHACL's own report graph.
+    """
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    graph: Graph = field(repr=False, compare=False)
+    namespaces: NamespaceManager | None = field(default=None, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[Violation]:
+        """Iterate over the results."""
+        return iter(self.violations)
+
+    def __len__(self) -> int:
+        """Return the number of results."""
+        return len(self.violations)
+
+    def _short(self, node: Node | None) -> str:
+        if node is None:
+            return "-"
+        if isinstance(node, URIRef) and self.namespaces is not None:
+            try:
+                return self.namespaces.curie(node, generate=False)
+            except (KeyError, ValueError):
+                return f"<{node}>"
+        return node.n3()
+
+    def __str__(self) -> str:
+        """Return a readable summary, one paragraph per result."""
+        if self.conforms and not self.violations:
+            return "Conforms: the data satisfies every shape."
+        count = sum(1 for v in self.violations if v.severity == "Violation")
+        lines = [f"Does not conform: {count} violation(s)" if not self.conforms else "Conforms"]
+        for v in self.violations:
+            constraint = self._short(v.constraint).removeprefix("sh:")
+            lines.append(
+                f"- {v.severity}: {self._short(v.focus_node)}"
+                f" (path {self._short(v.path)}, {constraint}): {v.message}"
+            )
+        return "\n".join(lines)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Return the results as a DataFrame, one row each, IRIs shortened with prefixes."""
+        import pandas as pd
+
+        columns = ["focus_node", "path", "severity", "constraint", "message", "shape", "value"]
+        rows = [
+            {
+                "focus_node": self._short(v.focus_node),
+                "path": self._short(v.path) if v.path is not None else None,
+                "severity": v.severity,
+                "constraint": self._short(v.constraint),
+                "message": v.message,
+                "shape": self._short(v.shape),
+                "value": self._short(v.value) if v.value is not None else None,
+            }
+            for v in self.violations
+        ]
+        return pd.DataFrame(rows, columns=columns).astype("string")
+
+
+def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:
+    return next(iter(graph.objects(subject, predicate)), None)
+
+
+def validate_graph(
+    data: Graph, shapes: Graph, *, namespaces: NamespaceManager | None = None
+) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` with pySHACL (no inference beyond SHACL's own).
+
+    ``data`` should hold the ontology too, so that ``sh:class`` sees ``rdfs:subClassOf``.
+    """
+    from pyshacl import validate
+
+    if not any(shapes.triples((None, RDF.type, SH.NodeShape))) and not any(
+        shapes.triples((None, RDF.type, SH.PropertyShape))
+    ):
+        raise ShapesError("the shapes graph has no sh:NodeShape or sh:PropertyShape")
+    try:
+        conforms, report, _ = validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
+    except Exception as error:  # pySHACL's errors have no common root
+        raise ShapesError(f"the shapes could not be used: {error}") from error
+    assert isinstance(report, Graph)
+    return ValidationReport(bool(conforms), _results(report), report, namespaces)
+
+
+def _results(report: Graph) -> tuple[Violation, ...]:
+    found: list[Violation] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = _one(report, result, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        constraint = _one(report, result, SH.sourceConstraintComponent)
+        found.append(
+            Violation(
+                focus_node=_one(report, result, SH.focusNode) or result,
+                path=_one(report, result, SH.resultPath),
+                severity=_severity(severity),
+                message="; ".join(messages),
+                constraint=constraint if isinstance(constraint, URIRef) else SH.ConstraintComponent,
+                shape=_one(report, result, SH.sourceShape),  # type: ignore[arg-type]
+                value=_one(report, result, SH.value),
+            )
+        )
+    return tuple(sorted(found, key=_sort_key))
+
+
+def _severity(node: Node | None) -> Severity:
+    if node == SH.Warning:
+        return "Warning"
+    if node == SH.Info:
+        return "Info"
+    return "Violation"
+
+
+def _sort_key(v: Violation) -> tuple[str, ...]:
+    return (str(v.focus_node), str(v.path), str(v.constraint), v.message)

@@ -1,0 +1,140 @@
+"""The accsm-kg command: what the README shows, and its exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from accsm_kg.cli import main
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_named_query_prints_the_head_of_delegation() -> None:
+    """The README's first command prints Chhy Vichara's name in English and Khmer."""
+    code, out, _ = run("query", "--named", "delegation-heads", "--bind", "country=kg:cambodia")
+    assert code == 0
+    assert "Chhy Vichara" in out
+    assert "ឈី វិជ្ជរ៉ា" in out
+    assert "Lok Chumteav" in out
+
+
+def test_query_expression_as_json() -> None:
+    """-e runs a query given on the command line; --format json prints SPARQL JSON results."""
+    code, out, _ = run(
+        "query", "-e", "SELECT ?n WHERE { ?d accsm:delegationSize ?n }", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "8"
+
+
+def test_query_from_stdin_with_binding() -> None:
+    """- reads the query from standard input; --bind gives IRIs as prefixed names."""
+    code, out, _ = run(
+        "query", "-", "--bind", "d=kg:cambodia-delegation-focal-points-2020", "--format", "csv",
+        input="SELECT ?n WHERE { ?d accsm:delegationSize ?n }",
+    )  # fmt: skip
+    assert code == 0
+    assert out.splitlines() == ["n", "8"]
+
+
+def test_query_file(tmp_path: Path) -> None:
+    """A .rq file is run; ASK prints true or false."""
+    query = tmp_path / "q.rq"
+    query.write_text("ASK { kg:chhy-vichara a foaf:Person }", encoding="utf-8")
+    assert run("query", str(query)) == (0, "true\n", "")
+
+
+def test_construct_prints_turtle() -> None:
+    """CONSTRUCT results are printed as Turtle with the known prefixes."""
+    code, out, _ = run("query", "-e", "CONSTRUCT WHERE { kg:chhy-vichara foaf:name ?n }")
+    assert code == 0
+    assert "kg:chhy-vichara" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "-e", "SELECT WHERE {"], "SPARQL syntax error"),
+        (["query", "--named", "no-such-query"], "no named query 'no-such-query'"),
+        (["query", "--named", "delegation-heads", "--bind", "nobody=1"], "no parameter 'nobody'"),
+        (["query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--bind", "novalue"], "NAME=VALUE"),
+        (["query"], "exactly one of"),
+        (["stats", "--data", "tests/resources/load/syntax-error.ttl"], "syntax-error.ttl:5:50"),
+        (["dump", "-o", "x.ttl", "--data", "missing.ttl"], "missing.ttl: no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    """Bad input or usage exits 2 with a short message on standard error, no traceback."""
+    code, _, err = run(*args)
+    assert code == 2
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("Error: ")
+    assert message in last
+
+
+def test_validate_exit_codes(resources: Path) -> None:
+    """validate exits 0 when the data conforms and 1 with the violations printed when not."""
+    code, out, _ = run("validate")
+    assert (code, out.strip()) == (0, "Conforms: the data satisfies every shape.")
+    code, out, _ = run("validate", str(resources / "shapes" / "delegation-size-not-positive.ttl"))
+    assert code == 1
+    assert "Does not conform" in out
+    assert "accsm:delegationSize" in out
+
+
+def test_validate_bad_file_exits_2(resources: Path) -> None:
+    """A data file that does not parse is bad input (2), not a finding (1)."""
+    code, _, err = run("validate", str(resources / "load" / "bad-date.ttl"))
+    assert code == 2
+    assert "is not a valid xsd:date" in err
+
+
+def test_dump_and_stats(tmp_path: Path) -> None:
+    """dump writes the file atomically; stats prints triples and instances per class."""
+    target = tmp_path / "kg.nt"
+    code, _, err = run("dump", "-o", str(target), "--format", "ntriples")
+    assert code == 0
+    assert target.stat().st_size > 0
+    assert "triples to" in err
+    code, out, _ = run("stats")
+    assert code == 0
+    assert "triples in" in out
+    assert "accsm:Meeting" in out
+
+
+def test_queries_lists_every_named_query() -> None:
+    """queries lists each named query with its question and parameters."""
+    from accsm_kg import named_queries
+
+    code, out, _ = run("queries")
+    assert code == 0
+    for query in named_queries().values():
+        assert query.name in out
+        assert query.question in out
+
+
+def test_every_command_has_help() -> None:
+    """Every command documents itself in --help."""
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        code, _out, _ = run(name, "--help")
+        assert code == 0
+        assert command.help, name
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    """python -m accsm_kg runs the same command line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "accsm_kg", "--version"], capture_output=True, text=True, check=True
+    )
+    assert "accsm-kg" in done.stdout or "version" in done.stdout

@@ -1,0 +1,124 @@
+"""Loading files: one named graph per file, all or nothing, errors naming file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+import accsm_kg
+from accsm_kg.loading import expand_paths, parse_file
+
+
+def test_each_file_gets_its_own_named_graph(resources: Path) -> None:
+    """A user file lands in a named graph whose IRI is the file's own IRI."""
+    kg = accsm_kg.load(resources / "load" / "good.ttl", include_bundled=False)
+    assert kg.graphs() == [URIRef((resources / "load" / "good.ttl").resolve().as_uri())]
+    assert len(kg) == 1
+
+
+def test_bundled_graphs_have_stable_iris(kg: accsm_kg.KnowledgeGraph) -> None:
+    """Bundled files are loaded into graphs under https://w3id.org/accsm-kg/graph/."""
+    names = [str(g) for g in kg.graphs()]
+    assert "https://w3id.org/accsm-kg/graph/ontology/accsm" in names
+    assert "https://w3id.org/accsm-kg/graph/data/seed/mcs-2020-11-02-focal-points" in names
+    assert all(n.startswith("https://w3id.org/accsm-kg/graph/") for n in names)
+
+
+def test_folders_are_searched_and_other_files_passed_over(resources: Path) -> None:
+    """A folder loads every .ttl below it and skips files such as a README."""
+    paths = expand_paths([resources / "folder"])
+    assert [p.name for p in paths] == ["good.ttl", "more.ttl"]
+
+
+def test_extra_files_are_added_on_top_of_the_bundled_data(
+    resources: Path, kg: accsm_kg.KnowledgeGraph
+) -> None:
+    """load(path) keeps the bundled data and adds the file."""
+    bigger = accsm_kg.load(resources / "load" / "good.ttl")
+    assert len(bigger) == len(kg) + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "words"),
+    [
+        ("syntax-error.ttl", 5, 50, "not a valid RDF object"),
+        ("undefined-prefix.ttl", 1, 1, "prefix kg: has not been declared"),
+        ("bad-iri.ttl", 1, 1, "Invalid IRI"),
+        ("bad-language-tag.ttl", 1, 83, "language"),
+    ],
+)
+def test_syntax_errors_name_file_line_and_column(
+    resources: Path, name: str, line: int, column: int, words: str
+) -> None:
+    """A file that does not parse raises TurtleSyntaxError with filename, lineno and offset."""
+    path = resources / "load" / name
+    with pytest.raises(accsm_kg.TurtleSyntaxError) as caught:
+        accsm_kg.load(path, include_bundled=False)
+    error = caught.value
+    assert error.filename == str(path)
+    assert (error.lineno, error.offset) == (line, column)
+    assert words in str(error)
+    assert str(error).startswith(f"{path}:{line}:{column}: ")
+    assert isinstance(error, SyntaxError)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "datatype"),
+    [("bad-date.ttl", 4, "xsd:date"), ("bad-integer.ttl", 4, "xsd:integer")],
+)
+def test_ill_typed_literals_are_refused(
+    resources: Path, name: str, line: int, datatype: str
+) -> None:
+    """A literal that is not a value of its datatype is an error naming file, line and type."""
+    path = resources / "load" / name
+    with pytest.raises(accsm_kg.InvalidLiteralError) as caught:
+        parse_file(path)
+    assert caught.value.lineno == line
+    assert f"{path}:{line}: " in str(caught.value)
+    assert datatype in str(caught.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    """A path that does not exist raises SourceNotFoundError (a FileNotFoundError)."""
+    with pytest.raises(accsm_kg.SourceNotFoundError, match="no such file"):
+        accsm_kg.load(tmp_path / "nowhere.ttl")
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    """A file named other than .ttl or .nt is refused, not guessed at."""
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(accsm_kg.UnsupportedFileError, match=r"\.ttl"):
+        accsm_kg.load(path)
+
+
+def test_all_or_nothing(resources: Path) -> None:
+    """A good file followed by a bad one leaves the graph exactly as it was."""
+    kg = accsm_kg.load(include_bundled=False)
+    kg.add(resources / "folder" / "good.ttl")
+    before = set(kg.store.quads())
+    with pytest.raises(accsm_kg.TurtleSyntaxError):
+        kg.add(
+            resources / "folder" / "nested" / "more.ttl", resources / "load" / "syntax-error.ttl"
+        )
+    assert set(kg.store.quads()) == before
+
+
+def test_reloading_a_file_replaces_its_graph(tmp_path: Path) -> None:
+    """Adding the same file again replaces its graph rather than duplicating or merging."""
+    path = tmp_path / "data.ttl"
+    path.write_text('<https://e.org/a> <https://e.org/b> "1" .\n', encoding="utf-8")
+    kg = accsm_kg.load(path, include_bundled=False)
+    path.write_text('<https://e.org/a> <https://e.org/b> "2" .\n', encoding="utf-8")
+    kg.add(path)
+    assert [str(r[0]) for r in kg.query("SELECT ?o WHERE { ?s ?p ?o }")] == ["2"]
+
+
+def test_blank_nodes_are_scoped_to_their_file(tmp_path: Path) -> None:
+    """The same blank node label in two files names two different nodes."""
+    for name in ("one.ttl", "two.ttl"):
+        (tmp_path / name).write_text('_:b <https://e.org/p> "x" .\n', encoding="utf-8")
+    kg = accsm_kg.load(tmp_path, include_bundled=False)
+    assert len(kg.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")) == 2

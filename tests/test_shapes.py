@@ -1,0 +1,181 @@
+"""SHACL shapes: the bundled data conforms, and every shape catches a fixture that breaks it.
+
+Each fixture in ``tests/resources/shapes/`` is a few triples added to the bundled graph, named
+``<shape>-<what>.ttl`` after the node shape it tests (``shape:MeetingShape`` -> ``meeting-``), and
+headed by the one violation it must cause::
+
+    # focus: kg:example-delegation
+    # path: accsm:delegationSize
+    # constraint: sh:MinInclusiveConstraintComponent
+
+(``# path: -`` for a constraint on the focus node itself).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pyshacl
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, Node, URIRef
+from rdflib.namespace import SH
+
+ROOT = Path(__file__).parent.parent
+SHAPES_FILE = ROOT / "shapes" / "accsm-shapes.ttl"
+FIXTURES = sorted((Path(__file__).parent / "resources" / "shapes").glob("*.ttl"))
+SHAPES_NS = "https://w3id.org/accsm-kg/shapes#"
+HEADER = re.compile(r"^# (focus|path|constraint): (\S+)$")
+
+
+class Violation(NamedTuple):
+    """A fixture header: the focus node, the path (None for the node itself), the component."""
+
+    focus: Node
+    path: Node | None
+    component: Node
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Parse the shapes file once."""
+    return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+@cache
+def bundled_graph() -> Graph:
+    """Parse the ontology, the vocabularies and all data into one graph, once (do not modify it)."""
+    graph = Graph()
+    for folder in ("ontology", "data"):
+        for path in sorted((ROOT / folder).rglob("*.ttl")):
+            graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def node_shapes() -> dict[str, URIRef]:
+    """Map the fixture-name prefix of each node shape to the shape: MeetingShape -> 'meeting'."""
+    prefixes = {}
+    for shape in shapes_graph().subjects(RDF.type, SH.NodeShape):
+        assert isinstance(shape, URIRef), shape
+        assert shape.startswith(SHAPES_NS), shape
+        name = shape.removeprefix(SHAPES_NS).removesuffix("Shape")
+        prefixes[re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()] = shape
+    return prefixes
+
+
+def shape_of_fixture(fixture: Path) -> URIRef | None:
+    """Return the node shape a fixture is named after (the longest matching prefix), if any."""
+    matches = [p for p in node_shapes() if fixture.stem.startswith(p + "-")]
+    return node_shapes()[max(matches, key=len)] if matches else None
+
+
+def owners(source_shape: Node) -> set[Node]:
+    """Return a result's source shape, the node shapes holding it and those it names in sh:node."""
+    shapes = shapes_graph()
+    found = {source_shape}
+    found |= set(shapes.subjects(SH.property, source_shape))
+    found |= set(shapes.objects(source_shape, SH.node))
+    return found
+
+
+def read_header(fixture: Path, graph: Graph) -> Violation:
+    """Read the three header lines of a fixture and expand their CURIEs with its prefixes."""
+    lines = fixture.read_text(encoding="utf-8").splitlines()[:3]
+    fields = {}
+    for line in lines:
+        match = HEADER.match(line)
+        assert match, f"{fixture.name}: header line {line!r} is not '# key: value'"
+        fields[match.group(1)] = match.group(2)
+    assert list(fields) == ["focus", "path", "constraint"], f"{fixture.name}: header order"
+
+    namespaces = dict(graph.namespaces())
+    namespaces["sh"] = URIRef(str(SH))
+
+    def expand(curie: str) -> URIRef:
+        prefix, _, local = curie.partition(":")
+        assert prefix in namespaces, f"{fixture.name}: unknown prefix in {curie}"
+        return URIRef(namespaces[prefix] + local)
+
+    return Violation(
+        focus=expand(fields["focus"]),
+        path=None if fields["path"] == "-" else expand(fields["path"]),
+        component=expand(fields["constraint"]),
+    )
+
+
+def test_bundled_data_conforms() -> None:
+    """The ontology, vocabularies and data together conform to the shapes (no inference)."""
+    conforms, _, text = pyshacl.validate(
+        bundled_graph(), shacl_graph=shapes_graph(), inference="none", meta_shacl=True
+    )
+    assert conforms, text
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_fixture_violates_its_shape(fixture: Path) -> None:
+    """Added to the bundled data, the fixture breaks only its focus node, as its header says."""
+    addition = Graph().parse(fixture, format="turtle")
+    expected = read_header(fixture, addition)
+    shape = shape_of_fixture(fixture)
+    assert shape is not None, f"{fixture.name} is not named after a node shape"
+
+    data = Graph()
+    data += bundled_graph()
+    data += addition
+    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none")
+    assert not conforms, f"{fixture.name} did not break the data"
+
+    # Top-level results only: the sh:detail of an sh:node result is about the value node.
+    found: dict[Violation, set[Node]] = {}
+    for result in report.objects(None, SH.result):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        violation = Violation(
+            report.value(result, SH.focusNode),
+            report.value(result, SH.resultPath),
+            report.value(result, SH.sourceConstraintComponent),
+        )
+        found.setdefault(violation, set()).update(owners(report.value(result, SH.sourceShape)))
+    assert expected in found, f"{fixture.name}: {expected} not among\n{text}"
+    assert shape in found[expected], f"{fixture.name}: violation not from {shape}\n{text}"
+    others = {v.focus for v in found} - {expected.focus}
+    assert not others, f"{fixture.name} also breaks {others}\n{text}"
+
+
+def test_every_node_shape_has_a_fixture() -> None:
+    """Every node shape in the shapes file has at least one failing fixture named after it."""
+    covered = {shape_of_fixture(f) for f in FIXTURES}
+    missing = sorted(set(node_shapes().values()) - covered)
+    assert not missing, f"node shapes without a fixture in tests/resources/shapes: {missing}"
+
+
+def test_shapes_are_documented() -> None:
+    """Every shape has a one-line rdfs:comment; every property shape a sh:name and sh:message."""
+    shapes = shapes_graph()
+    node = set(shapes.subjects(RDF.type, SH.NodeShape))
+    prop = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.objects(None, SH.property))
+    problems = []
+    for shape in sorted(node | prop):
+        comments = list(shapes.objects(shape, RDFS.comment))
+        if len(comments) != 1 or "\n" in str(comments[0]):
+            problems.append(f"{shape}: needs one one-line rdfs:comment")
+    for shape in sorted(prop):
+        for needed in (SH.name, SH.message):
+            if not isinstance(shapes.value(shape, needed), Literal):
+                problems.append(f"{shape}: no {needed}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_node_shape_is_used() -> None:
+    """Every node shape has a target or is pointed to with sh:node, so none is dead."""
+    shapes = shapes_graph()
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    unused = [
+        shape
+        for shape in shapes.subjects(RDF.type, SH.NodeShape)
+        if not any(shapes.value(shape, t) for t in targets) and (None, SH.node, shape) not in shapes
+    ]
+    assert not unused, f"node shapes that validate nothing: {unused}"

@@ -1,0 +1,102 @@
+"""KnowledgeGraph.validate: the bundled data conforms; bad data gives precise violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+import accsm_kg
+from accsm_kg import KnowledgeGraph
+
+KG = "https://w3id.org/accsm-kg/id/"
+BAD_DELEGATION = """\
+@prefix accsm: <https://w3id.org/accsm-kg/ontology#> .
+@prefix kg: <https://w3id.org/accsm-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+
+kg:bad-delegation a accsm:Delegation ;
+    rdfs:label "A delegation of no one"@en ;
+    accsm:delegationOf kg:cambodia ;
+    accsm:delegationTo kg:accsm-focal-points-meeting-2020 ;
+    accsm:headOfDelegation kg:mcs-cambodia ;
+    accsm:delegationSize 0 ;
+    prov:wasDerivedFrom kg:src-mcs-2020-11-02-focal-points .
+"""
+
+
+def test_bundled_data_conforms(kg: KnowledgeGraph) -> None:
+    """The bundled ontology and data satisfy every bundled shape."""
+    report = kg.validate()
+    assert report.conforms, str(report)
+    assert len(report) == 0
+    assert str(report) == "Conforms: the data satisfies every shape."
+
+
+@pytest.fixture(scope="module")
+def bad_report(tmp_path_factory: pytest.TempPathFactory) -> accsm_kg.ValidationReport:
+    path = tmp_path_factory.mktemp("bad") / "bad.ttl"
+    path.write_text(BAD_DELEGATION, encoding="utf-8")
+    return accsm_kg.load(path).validate()
+
+
+def test_violations_name_focus_path_and_constraint(bad_report: accsm_kg.ValidationReport) -> None:
+    """A zero-size delegation headed by an agency gives two violations on that delegation."""
+    assert not bad_report.conforms
+    found = {(str(v.focus_node), str(v.path), str(v.constraint).split("#")[1]) for v in bad_report}
+    focus = KG + "bad-delegation"
+    assert (
+        focus,
+        "https://w3id.org/accsm-kg/ontology#delegationSize",
+        "MinInclusiveConstraintComponent",
+    ) in found
+    assert (
+        focus,
+        "https://w3id.org/accsm-kg/ontology#headOfDelegation",
+        "ClassConstraintComponent",
+    ) in found
+    assert all(v.severity == "Violation" and v.message for v in bad_report)
+
+
+def test_report_text_and_dataframe(bad_report: accsm_kg.ValidationReport) -> None:
+    """The report reads as text and converts to a DataFrame, IRIs shortened."""
+    text = str(bad_report)
+    assert text.startswith("Does not conform: ")
+    assert "kg:bad-delegation (path accsm:delegationSize, MinInclusiveConstraintComponent)" in text
+    frame = bad_report.to_dataframe()
+    assert list(frame.columns) == [
+        "focus_node",
+        "path",
+        "severity",
+        "constraint",
+        "message",
+        "shape",
+        "value",
+    ]
+    assert "kg:bad-delegation" in set(frame["focus_node"])
+
+
+def test_custom_shapes(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """validate(shapes=[...]) uses the given shapes instead of the bundled ones."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<https://example.org/PersonNeedsMbox> a sh:NodeShape ; sh:targetClass foaf:Person ;
+    sh:property [ sh:path foaf:mbox ; sh:minCount 1 ] .
+""",
+        encoding="utf-8",
+    )
+    report = kg.validate(shapes=[shapes])
+    assert not report.conforms
+    assert {v.focus_node for v in report} == {URIRef(KG + "chhy-vichara")}
+
+
+def test_empty_shapes_are_an_error(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """A shapes file without shapes is refused, with a link to the SHACL spec."""
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(accsm_kg.ShapesError, match=r"https://www\.w3\.org/TR/shacl/"):
+        kg.validate(shapes=[empty])
