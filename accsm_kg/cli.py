@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from . import khmer
 from .errors import AccsmKgError
 from .knowledge_graph import KnowledgeGraph, load
 from .publish import FORMATS
@@ -207,6 +208,21 @@ def dump(output: Path, format_: str, data: tuple[Path, ...], no_bundled: bool) -
     kg = _load(data, no_bundled)
     path = kg.dump(output, format_)
     click.echo(f"wrote {len(kg):,} triples to {path}", err=True)
+
+
+@main.command("khmer-date")
+@click.argument("value")
+@_errors_exit_2
+def khmer_date(value: str) -> None:
+    """Convert a date between the Gregorian and the Khmer calendars.
+
+    VALUE is an ISO date (2020-11-02), a Khmer Gregorian date (ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០) or a
+    Khmer lunar date with its Buddhist Era year (ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤).
+    Prints the ISO date, the Khmer lunar date and the Khmer Gregorian date, one a line.
+    """
+    day = khmer.to_gregorian(value)
+    lunar = khmer.lunar_date(day)
+    click.echo(f"{day.isoformat()}\n{lunar}\n{khmer.format_khmer_date(day, weekday=True)}")
 
 
 @main.command()

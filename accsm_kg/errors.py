@@ -17,6 +17,9 @@
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
+    ├── KhmerDateError                 (ValueError) a Khmer date or numeral that cannot be read
+    │   ├── KhmerNumeralError          text that is not a (Khmer) numeral
+    │   └── KhmerDateMismatchError     two forms of one date that disagree
     └── StoreError                     a store that cannot do what was asked
 """
 
@@ -28,6 +31,9 @@ __all__ = [
     "DumpError",
     "FormatError",
     "InvalidLiteralError",
+    "KhmerDateError",
+    "KhmerDateMismatchError",
+    "KhmerNumeralError",
     "LoadError",
     "QueryError",
     "QueryFormError",
@@ -173,3 +179,25 @@ class FormatError(AccsmKgError, ValueError):
 
 class StoreError(AccsmKgError):
     """A store that cannot do what was asked of it."""
+
+
+class KhmerDateError(AccsmKgError, ValueError):
+    """A Khmer date or numeral that cannot be read, or a date outside the calendar's range."""
+
+
+class KhmerNumeralError(KhmerDateError):
+    """Text or a number that is not a (Khmer) numeral."""
+
+
+class KhmerDateMismatchError(KhmerDateError):
+    """Two statements of one date disagree (a weekday, a lunar day, a year label...).
+
+    ``part`` names what disagrees, ``expected`` is what the calendar says and ``found`` what
+    the text says.
+    """
+
+    def __init__(self, message: str, *, part: str, expected: str, found: str) -> None:
+        super().__init__(message)
+        self.part = part
+        self.expected = expected
+        self.found = found

@@ -81,6 +81,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
+from .errors import KhmerDateError, KhmerDateMismatchError, KhmerNumeralError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
@@ -105,6 +107,7 @@ __all__ = [
     "lunar_to_gregorian",
     "parse_khmer_date",
     "parse_lunar_date",
+    "to_gregorian",
     "to_khmer_digits",
 ]
 
@@ -116,37 +119,6 @@ LAST_DATE: Final = date(2100, 12, 31)
 
 MoonPhase = Literal["waxing", "waning"]
 """The half of a lunar month: waxing (កើត, days 1-15) or waning (រោច, days 1-14 or 15)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------------------------
-
-
-class KhmerDateError(ValueError):
-    """A Khmer date or numeral that cannot be read, or a date outside the calendar's range.
-
-    Every error this module raises on purpose is a :class:`KhmerDateError`.
-    """
-
-
-class KhmerNumeralError(KhmerDateError):
-    """Text or a number that is not a (Khmer) numeral."""
-
-
-class KhmerDateMismatchError(KhmerDateError):
-    """Two statements of one date disagree (a weekday, a lunar day, a year label...).
-
-    ``part`` names what disagrees, ``expected`` is what the calendar says and ``found`` what
-    the text says.
-    """
-
-    def __init__(self, message: str, *, part: str, expected: str, found: str) -> None:
-        """Keep the message and the disagreeing ``part`` with its two values."""
-        super().__init__(message)
-        self.part = part
-        self.expected = expected
-        self.found = found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1146,3 +1118,26 @@ def check_lunar_date(lunar_text: str, gregorian: date) -> None:
             expected=actual.era.khmer,
             found=parts.era.khmer,
         )
+
+
+def to_gregorian(text: str) -> date:
+    """Return the Gregorian date of a Khmer date, lunar or Gregorian, or of an ISO date.
+
+    A lunar date needs its Buddhist Era year; its other parts, where given, are checked.
+
+    >>> to_gregorian("ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤")
+    datetime.date(2020, 11, 2)
+    >>> to_gregorian("ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០")
+    datetime.date(2020, 11, 2)
+    >>> to_gregorian("2020-11-02")
+    datetime.date(2020, 11, 2)
+    """
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    if re.search("កើត|រោច", text):
+        day = lunar_to_gregorian(parse_lunar_date(text))
+        check_lunar_date(text, day)
+        return day
+    return parse_khmer_date(text)

@@ -25,11 +25,11 @@ from .errors import QueryFormError, UnknownQueryError
 from .loading import parse_file, parse_files
 from .publish import dump_quads
 from .queries import NamedQuery, expand_iri, named_queries
-from .resources import bundled_paths, shapes_paths
+from .resources import bundled_paths, check_path, shapes_paths
 from .results import Rows
 from .sparql import PreparedQuery, bind, prepare
 from .store import Store, StoreName, open_store
-from .validate import ValidationReport, validate_graph
+from .validate import ValidationReport, khmer_date_violations, validate_graph
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "load"]
 
@@ -46,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "shape": "https://w3id.org/accsm-kg/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
@@ -183,13 +184,17 @@ class KnowledgeGraph:
         return graph
 
     def validate(self, shapes: Iterable[str | Path] | None = None) -> ValidationReport:
-        """Validate the graph with SHACL: the bundled shapes, or the shapes files given."""
+        """Validate the graph with SHACL: the bundled shapes, or the shapes files given.
+
+        Khmer dates are checked too: each ``accsm:khmerDate`` must name the same day as the
+        ``schema:startDate`` beside it (the lunar calendar is computed by :mod:`accsm_kg.khmer`).
+        """
         shapes_graph = Graph()
-        for parsed in (
-            parse_file(Path(p)) for p in (shapes if shapes is not None else shapes_paths())
-        ):
-            shapes_graph += parsed.triples
-        return validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
+        for path in shapes if shapes is not None else shapes_paths():
+            shapes_graph += parse_file(Path(path)).triples
+        report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
+        dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
+        return report.with_violations(khmer_date_violations(dates))
 
     def dump(self, path: str | Path, format: str = "turtle") -> Path:
         """Write the graph to ``path`` as turtle, ntriples, nquads, trig or jsonld.

@@ -28,6 +28,7 @@ __all__ = [
     "RDF_SUFFIXES",
     "bundled_paths",
     "bundled_root",
+    "check_path",
     "data_paths",
     "graph_iri",
     "ontology_paths",
@@ -91,6 +92,11 @@ def bundled_paths() -> list[Path]:
 def query_paths() -> list[Path]:
     """Return the named competency queries (``.rq`` files shipped in the package)."""
     return sorted(Path(str(files("accsm_kg") / "queries")).glob("*.rq"))
+
+
+def check_path(name: str) -> Path:
+    """Return the SPARQL file of a data check shipped in the package (``checks/NAME.rq``)."""
+    return Path(str(files("accsm_kg") / "checks" / f"{name}.rq"))
 
 
 def graph_iri(path: Path) -> URIRef:

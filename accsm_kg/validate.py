@@ -8,21 +8,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
-from .errors import ShapesError
+from .errors import KhmerDateError, ShapesError
+from .khmer import check_lunar_date, parse_khmer_date
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Severity", "ValidationReport", "Violation", "validate_graph"]
+__all__ = [
+    "KHMER_DATE_CHECK",
+    "Severity",
+    "ValidationReport",
+    "Violation",
+    "khmer_date_violations",
+    "validate_graph",
+]
+
+#: The constraint a Khmer date that disagrees with its Gregorian date violates.
+KHMER_DATE_CHECK = URIRef("https://w3id.org/accsm-kg/shapes#KhmerDateAgreesWithDate")
+_KHMER_DATE = URIRef("https://w3id.org/accsm-kg/ontology#khmerDate")
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
 
@@ -57,6 +70,14 @@ class ValidationReport:
     violations: tuple[Violation, ...]
     graph: Graph = field(repr=False, compare=False)
     namespaces: NamespaceManager | None = field(default=None, repr=False, compare=False)
+
+    def with_violations(self, extra: Sequence[Violation]) -> ValidationReport:
+        """Return this report with more results from checks outside SHACL."""
+        if not extra:
+            return self
+        violations = tuple(sorted((*self.violations, *extra), key=_sort_key))
+        conforms = self.conforms and all(v.severity != "Violation" for v in extra)
+        return replace(self, conforms=conforms, violations=violations)
 
     def __iter__(self) -> Iterator[Violation]:
         """Iterate over the results."""
@@ -155,6 +176,36 @@ def _results(report: Graph) -> tuple[Violation, ...]:
             )
         )
     return tuple(sorted(found, key=_sort_key))
+
+
+def khmer_date_violations(rows: Iterable[Sequence[Node | None]]) -> list[Violation]:
+    """Check ``(subject, Khmer date, xsd:date)`` rows: both must name the same day.
+
+    The Khmer date may be lunar (``២រោច ខែកត្តិក ...``) or Gregorian (``ថ្ងៃទី០២ ...``).
+
+    >>> meeting, day = URIRef("urn:x:m"), Literal(dt.date(2020, 11, 2))
+    >>> khmer_date_violations([(meeting, Literal("ថ្ងៃចន្ទ ២រោច ខែកត្តិក ព.ស ២៥៦៤"), day)])
+    []
+    >>> [v] = khmer_date_violations([(meeting, Literal("៣រោច ខែកត្តិក ព.ស ២៥៦៤"), day)])
+    >>> print(v.message)
+    waning day 3 of Kattik BE 2564 is 2020-11-03, not 2020-11-02 (which is waning day 2 ...)
+    """
+    found = []
+    for subject, khmer, day in rows:
+        value = day.toPython() if isinstance(day, Literal) else None
+        if subject is None or not isinstance(value, dt.date):
+            continue
+        try:
+            if "កើត" in str(khmer) or "រោច" in str(khmer):
+                check_lunar_date(str(khmer), value)
+            elif (written := parse_khmer_date(str(khmer))) != value:
+                raise KhmerDateError(f"{khmer} is {written.isoformat()}, not {value.isoformat()}")
+        except KhmerDateError as error:
+            found.append(
+                Violation(subject, _KHMER_DATE, "Violation", str(error), KHMER_DATE_CHECK,
+                          KHMER_DATE_CHECK, khmer)
+            )  # fmt: skip
+    return found
 
 
 def _severity(node: Node | None) -> Severity:

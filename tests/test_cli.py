@@ -138,3 +138,36 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "accsm_kg", "--version"], capture_output=True, text=True, check=True
     )
     assert "accsm-kg" in done.stdout or "version" in done.stdout
+
+
+def test_khmer_date_from_iso() -> None:
+    """khmer-date 2020-11-02 prints the seed's Khmer lunar date and the Khmer Gregorian date."""
+    code, out, _ = run("khmer-date", "2020-11-02")
+    assert code == 0
+    assert out.splitlines() == [
+        "2020-11-02",
+        "ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤",
+        "ថ្ងៃចន្ទ ទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០",
+    ]
+
+
+def test_khmer_date_from_khmer() -> None:
+    """khmer-date reads the seed's lunar and Gregorian Khmer dates back to 2020-11-02."""
+    for text in ("ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤", "ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០"):
+        code, out, _ = run("khmer-date", text)
+        assert (code, out.splitlines()[0]) == (0, "2020-11-02")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ថ្ងៃចន្ទ ៣រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤", "not a Monday"),
+        ("1850-01-01", "outside the range"),
+        ("tomorrow", "not a Khmer Gregorian date"),
+    ],
+)
+def test_khmer_date_bad_input(value: str, message: str) -> None:
+    """A date that cannot be read, or whose parts disagree, exits 2 with the reason."""
+    code, out, err = run("khmer-date", value)
+    assert (code, out) == (2, "")
+    assert message in err

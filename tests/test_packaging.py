@@ -39,7 +39,8 @@ def test_wheel_holds_every_turtle_file_and_query(wheel: zipfile.ZipFile) -> None
         _tracked("ontology/**/*.ttl") | _tracked("shapes/**/*.ttl") | _tracked("data/**/*.ttl")
     )
     assert bundled == expected
-    assert {n for n in names if n.endswith(".rq")} == _tracked("accsm_kg/queries/*.rq")
+    expected_queries = _tracked("accsm_kg/queries/*.rq") | _tracked("accsm_kg/checks/*.rq")
+    assert {n for n in names if n.endswith(".rq")} == expected_queries
     assert "accsm_kg/py.typed" in names
 
 

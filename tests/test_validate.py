@@ -100,3 +100,28 @@ def test_empty_shapes_are_an_error(kg: KnowledgeGraph, tmp_path: Path) -> None:
     empty.write_text("", encoding="utf-8")
     with pytest.raises(accsm_kg.ShapesError, match=r"https://www\.w3\.org/TR/shacl/"):
         kg.validate(shapes=[empty])
+
+
+def test_khmer_date_that_disagrees_is_a_violation(resources: Path) -> None:
+    """A meeting whose Khmer lunar date names another day than its start date fails validation."""
+    report = accsm_kg.load(resources / "khmer" / "meeting-wrong-waning-day.ttl").validate()
+    assert not report.conforms
+    [violation] = report.violations
+    assert violation.focus_node == URIRef(KG + "example-meeting-wrong-date")
+    assert str(violation.path) == "https://w3id.org/accsm-kg/ontology#khmerDate"
+    assert violation.constraint == URIRef(
+        "https://w3id.org/accsm-kg/shapes#KhmerDateAgreesWithDate"
+    )
+    assert violation.message == (
+        "waning day 3 of Kattik BE 2564 is 2020-11-03, not 2020-11-02 "
+        "(which is waning day 2 of Kattik BE 2564)"
+    )
+
+
+def test_seed_khmer_dates_agree(kg: KnowledgeGraph) -> None:
+    """The seed's Khmer lunar dates are checked, and agree with 2 November 2020."""
+    from accsm_kg.resources import check_path
+
+    rows = kg.query(check_path("khmer-dates").read_text(encoding="utf-8"))
+    assert len(rows) == 2
+    assert accsm_kg.validate.khmer_date_violations(rows) == []
