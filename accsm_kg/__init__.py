@@ -2,8 +2,11 @@
 
 from importlib.metadata import version as _version
 
+from .diff import GraphDiff, diff_dumps, diff_graphs
+from .docs import build_docs
 from .errors import (
     AccsmKgError,
+    AuthenticationError,
     BindingError,
     DumpError,
     FormatError,
@@ -11,6 +14,13 @@ from .errors import (
     LoadError,
     QueryError,
     QueryFormError,
+    ReadOnlyStoreError,
+    ReleaseError,
+    RemoteError,
+    RemoteHTTPError,
+    RemoteTimeoutError,
+    RoundTripError,
+    ServerUnreachableError,
     ShapesError,
     SourceNotFoundError,
     SparqlSyntaxError,
@@ -19,11 +29,12 @@ from .errors import (
     UnknownQueryError,
     UnsupportedFileError,
 )
-from .knowledge_graph import PREFIXES, KnowledgeGraph, load
+from .knowledge_graph import PREFIXES, KnowledgeGraph, connect, load
 from .publish import DumpFormat
 from .queries import NamedQuery, Parameter, named_queries
+from .release import Release, make_release
 from .results import Row, Rows
-from .store import RdflibStore, Store, StoreName
+from .store import OxigraphStore, RdflibStore, RemoteStore, Store, StoreName
 from .validate import ValidationReport, Violation
 
 __version__ = _version("accsm-kg")
@@ -31,20 +42,32 @@ __version__ = _version("accsm-kg")
 __all__ = [
     "PREFIXES",
     "AccsmKgError",
+    "AuthenticationError",
     "BindingError",
     "DumpError",
     "DumpFormat",
     "FormatError",
+    "GraphDiff",
     "InvalidLiteralError",
     "KnowledgeGraph",
     "LoadError",
     "NamedQuery",
+    "OxigraphStore",
     "Parameter",
     "QueryError",
     "QueryFormError",
     "RdflibStore",
+    "ReadOnlyStoreError",
+    "Release",
+    "ReleaseError",
+    "RemoteError",
+    "RemoteHTTPError",
+    "RemoteStore",
+    "RemoteTimeoutError",
+    "RoundTripError",
     "Row",
     "Rows",
+    "ServerUnreachableError",
     "ShapesError",
     "SourceNotFoundError",
     "SparqlSyntaxError",
@@ -57,6 +80,11 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "__version__",
+    "build_docs",
+    "connect",
+    "diff_dumps",
+    "diff_graphs",
     "load",
+    "make_release",
     "named_queries",
 ]

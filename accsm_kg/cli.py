@@ -15,10 +15,13 @@ from typing import Any, TypeVar
 import click
 
 from . import khmer
+from .diff import diff_dumps
+from .docs import build_docs
 from .errors import AccsmKgError
 from .knowledge_graph import KnowledgeGraph, load
 from .publish import FORMATS
 from .queries import named_queries
+from .release import make_release
 from .results import Rows
 from .sparql import prepare
 
@@ -210,6 +213,29 @@ def dump(output: Path, format_: str, data: tuple[Path, ...], no_bundled: bool) -
     click.echo(f"wrote {len(kg):,} triples to {path}", err=True)
 
 
+@main.command()
+@click.argument("update_url")
+@click.option("--user", help="User name for HTTP basic authentication.")
+@click.option("--password", help="Password for HTTP basic authentication.", hide_input=True)
+@_data_options
+@_errors_exit_2
+def push(
+    update_url: str,
+    user: str | None,
+    password: str | None,
+    data: tuple[Path, ...],
+    no_bundled: bool,
+) -> None:
+    """Upload the data to a SPARQL 1.1 server through its SPARQL Update endpoint UPDATE_URL.
+
+    Each named graph is loaded into a staging graph, then moved over its namesake in one step,
+    so readers never see half a graph. Prints the graphs written.
+    """
+    auth = (user, password or "") if user else None
+    for graph in _load(data, no_bundled).push(update_url, auth=auth):
+        click.echo(str(graph))
+
+
 @main.command("khmer-date")
 @click.argument("value")
 @_errors_exit_2
@@ -231,3 +257,92 @@ def khmer_date(value: str) -> None:
 def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
     """Print the number of triples and graphs, and the instances of each class."""
     click.echo(_load(data, no_bundled).summary())
+
+
+@main.command("release")
+@click.option("--version", "version", required=True, help="The release's version, X.Y.Z.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the release into (made if missing).",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date the release is issued, YYYY-MM-DD (default: today).",
+)
+@click.option("--base-url", help="Where the files will be published (for the DCAT description).")
+@click.option(
+    "--rapper/--no-rapper",
+    default=None,
+    help="Parse every file back with rapper too (default: when it is installed).",
+)
+@_data_options
+@_errors_exit_2
+def release_command(
+    version: str,
+    output: Path,
+    issued: Any,
+    base_url: str | None,
+    rapper: bool | None,
+    data: tuple[Path, ...],
+    no_bundled: bool,
+) -> None:
+    """Write a versioned release: Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML, VoID, SHA256SUMS.
+
+    The same graph, version and date give byte-identical files. Every file is parsed back with
+    rdflib, Oxigraph and rapper before the release is written.
+    """
+    made = make_release(
+        _load(data, no_bundled),
+        output,
+        version=version,
+        issued=issued.date() if issued is not None else None,
+        base_url=base_url,
+        rapper=rapper,
+    )
+    for path in made.files:
+        click.echo(path)
+    click.echo(str(made), err=True)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Plain text, or Markdown for a changelog.",
+)
+@_errors_exit_2
+def diff_command(old: Path, new: Path, output: str) -> None:
+    """Show the triples added and removed between two dumps or release folders.
+
+    Exits 0 when they hold the same triples, 1 when they differ, 2 when one cannot be read.
+    """
+    changes = diff_dumps(old, new)
+    click.echo(changes.to_markdown() if output == "markdown" else changes.to_text(), nl=False)
+    click.echo("" if output == "markdown" else "\n", nl=False)
+    sys.exit(0 if changes.equal else 1)
+
+
+@main.command("docs")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the HTML pages into (made if missing).",
+)
+@_data_options
+@_errors_exit_2
+def docs_command(output: Path, data: tuple[Path, ...], no_bundled: bool) -> None:
+    """Write HTML documentation: the ontology in English and Khmer, and the named queries."""
+    for path in build_docs(_load(data, no_bundled), output):
+        click.echo(path)

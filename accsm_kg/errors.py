@@ -17,16 +17,25 @@
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
+    ├── ReleaseError                   (ValueError) a release that cannot be made as asked
+    │   └── RoundTripError             a file of a release that does not parse back to its graph
     ├── KhmerDateError                 (ValueError) a Khmer date or numeral that cannot be read
     │   ├── KhmerNumeralError          text that is not a (Khmer) numeral
     │   └── KhmerDateMismatchError     two forms of one date that disagree
     └── StoreError                     a store that cannot do what was asked
+        ├── ReadOnlyStoreError         (PermissionError) a write to a store opened read-only
+        └── RemoteError                a SPARQL server that did not answer as asked
+            ├── ServerUnreachableError (ConnectionError) no server at that address
+            ├── RemoteTimeoutError     (TimeoutError) no answer in time
+            ├── AuthenticationError    (PermissionError) credentials refused (HTTP 401, 403)
+            └── RemoteHTTPError        any other HTTP error, with the server's message
 """
 
 from __future__ import annotations
 
 __all__ = [
     "AccsmKgError",
+    "AuthenticationError",
     "BindingError",
     "DumpError",
     "FormatError",
@@ -37,6 +46,13 @@ __all__ = [
     "LoadError",
     "QueryError",
     "QueryFormError",
+    "ReadOnlyStoreError",
+    "ReleaseError",
+    "RemoteError",
+    "RemoteHTTPError",
+    "RemoteTimeoutError",
+    "RoundTripError",
+    "ServerUnreachableError",
     "ShapesError",
     "SourceNotFoundError",
     "SparqlSyntaxError",
@@ -181,6 +197,45 @@ class StoreError(AccsmKgError):
     """A store that cannot do what was asked of it."""
 
 
+class ReadOnlyStoreError(StoreError, PermissionError):
+    """A write to a store opened read-only (a remote store without an update endpoint)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class RemoteError(StoreError):
+    """A SPARQL server that did not answer as asked; ``url`` is the endpoint."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ServerUnreachableError(RemoteError, ConnectionError):
+    """No SPARQL server answers at that address."""
+
+
+class RemoteTimeoutError(RemoteError, TimeoutError):
+    """The server did not answer within the timeout."""
+
+
+class AuthenticationError(RemoteError, PermissionError):
+    """The server refused the credentials, or asked for some (HTTP 401 or 403)."""
+
+
+class RemoteHTTPError(RemoteError):
+    """The server answered with an HTTP error; ``status`` and the server's ``body`` say which."""
+
+    def __init__(self, message: str, url: str, status: int, body: str) -> None:
+        super().__init__(message, url)
+        self.status = status
+        self.body = body
+
+
 class KhmerDateError(AccsmKgError, ValueError):
     """A Khmer date or numeral that cannot be read, or a date outside the calendar's range."""
 
@@ -201,3 +256,19 @@ class KhmerDateMismatchError(KhmerDateError):
         self.part = part
         self.expected = expected
         self.found = found
+
+
+class ReleaseError(AccsmKgError, ValueError):
+    """A release that cannot be made as asked: a bad version, a checker that is missing."""
+
+
+class RoundTripError(ReleaseError):
+    """A file of a release that does not parse back, with one parser, to the graph it holds.
+
+    ``filename`` and ``parser`` say which; nothing of the release is written then.
+    """
+
+    def __init__(self, filename: str, parser: str, problem: str) -> None:
+        super().__init__(f"{filename}: read back with {parser}, {problem}")
+        self.filename = filename
+        self.parser = parser

@@ -22,16 +22,16 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
 from .errors import QueryFormError, UnknownQueryError
-from .loading import parse_file, parse_files
+from .loading import expand_paths, parse_file
 from .publish import dump_quads
 from .queries import NamedQuery, expand_iri, named_queries
-from .resources import bundled_paths, check_path, shapes_paths
+from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .sparql import PreparedQuery, bind, prepare
-from .store import Store, StoreName, open_store
+from .store import RemoteStore, Store, StoreName, open_store
 from .validate import ValidationReport, khmer_date_violations, validate_graph
 
-__all__ = ["PREFIXES", "KnowledgeGraph", "load"]
+__all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
 
 #: The prefixes every query may use without declaring them, and dumps are written with.
 PREFIXES: dict[str, str] = {
@@ -74,9 +74,11 @@ class KnowledgeGraph:
         """Add Turtle (``.ttl``) or N-Triples (``.nt``) files, or folders of them.
 
         Each file goes into a named graph of its own. All or nothing: if any file fails to
-        parse, none is added and the error names the file and line.
+        parse, none is added and the error names the file and line. A persistent store skips
+        the files it already holds unchanged.
         """
-        self.store.add_files(parse_files(paths))
+        files = [p for p in expand_paths(paths) if not self.store.is_current(p, graph_iri(p))]
+        self.store.add_files([parse_file(p) for p in files])
 
     def graphs(self) -> list[URIRef]:
         """Return the named graphs, one per loaded file."""
@@ -204,6 +206,29 @@ class KnowledgeGraph:
         """
         return dump_quads(self.store.quads(), Path(path), format, namespaces=self.namespaces)
 
+    def push(
+        self,
+        update_url: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> list[URIRef]:
+        """Upload every named graph to a SPARQL 1.1 server; return the graphs written.
+
+        Each graph is loaded into a fresh staging graph, then moved over its namesake in one
+        SPARQL Update operation, so readers see the old graph or the new one, never half.
+        """
+        remote = RemoteStore(update_url, update_url, auth=auth, timeout=timeout)
+        try:
+            graphs: dict[URIRef, Graph] = {}
+            for s, p, o, g in self.store.quads():
+                graphs.setdefault(g, Graph()).add((s, p, o))
+            for name, triples in sorted(graphs.items()):
+                remote.replace_graph(name, triples)
+        finally:
+            remote.close()
+        return sorted(graphs)
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -225,16 +250,49 @@ class KnowledgeGraph:
 
 
 def load(
-    *paths: str | Path, include_bundled: bool = True, store: StoreName = "rdflib"
+    *paths: str | Path,
+    include_bundled: bool = True,
+    store: StoreName = "oxigraph",
+    path: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the bundled ontology and data, plus any Turtle files or folders given.
 
     :param paths: more ``.ttl`` or ``.nt`` files, or folders of them, added on top.
     :param include_bundled: load the bundled ontology and data too (the default).
-    :param store: which store holds the triples.
+    :param store: which store holds the triples: ``"oxigraph"`` (the default, the fastest) or
+        ``"rdflib"`` (the reference implementation).
+    :param path: a folder for a persistent Oxigraph store; reopened, it skips the files it
+        already holds unchanged.
     :raises LoadError: a file is missing or does not parse; nothing is loaded then.
     """
-    kg = KnowledgeGraph(open_store(store))
+    kg = KnowledgeGraph(open_store(store, path))
     files = [*(bundled_paths() if include_bundled else []), *paths]
     kg.add(*files)
     return kg
+
+
+def connect(
+    query_url: str,
+    update_url: str | None = None,
+    *,
+    auth: tuple[str, str] | None = None,
+    timeout: float = 30.0,
+    graphs: Iterable[str] | None = None,
+) -> KnowledgeGraph:
+    """Use a SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB...) as the store.
+
+    :param query_url: the SPARQL query endpoint.
+    :param update_url: the SPARQL Update endpoint; without it the store is read-only.
+    :param auth: a user name and password (HTTP basic authentication).
+    :param timeout: seconds to wait for each answer.
+    :param graphs: the named graphs that make up the data (e.g. ``kg.push(...)``'s result); by
+        default the server's own default dataset.
+    """
+    store = RemoteStore(
+        query_url,
+        update_url,
+        auth=auth,
+        timeout=timeout,
+        graphs=None if graphs is None else [str(g) for g in graphs],
+    )
+    return KnowledgeGraph(store)

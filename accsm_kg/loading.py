@@ -28,6 +28,7 @@ from .errors import (
     UnsupportedFileError,
 )
 from .resources import RDF_SUFFIXES, graph_iri
+from .terms import from_oxigraph
 
 __all__ = ["ParsedFile", "expand_paths", "parse_file", "parse_files"]
 
@@ -74,26 +75,14 @@ class _DropLiteralWarnings(logging.Filter):
         return not record.getMessage().startswith("Failed to convert Literal")
 
 
-def _to_rdflib(term: object, bnodes: dict[str, BNode]) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        # Blank nodes are scoped to their file: the same label in two files is two nodes.
-        return bnodes.setdefault(term.value, BNode())
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term in a triple: {term!r}")
-
-
 def _triples(quads: Iterator[ox.Quad]) -> Iterator[tuple[Node, Node, Node]]:
+    # Blank nodes are scoped to their file: the same label in two files is two nodes.
     bnodes: dict[str, BNode] = {}
     for quad in quads:
         yield (
-            _to_rdflib(quad.subject, bnodes),
-            _to_rdflib(quad.predicate, bnodes),
-            _to_rdflib(quad.object, bnodes),
+            from_oxigraph(quad.subject, bnodes),
+            from_oxigraph(quad.predicate, bnodes),
+            from_oxigraph(quad.object, bnodes),
         )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,8 +33,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from .errors import BindingError, QueryError, QueryFormError, SparqlSyntaxError
+from .terms import is_valid_iri, to_sparql
 
-__all__ = ["PreparedQuery", "QueryForm", "bind", "prepare", "to_term"]
+__all__ = ["PreparedQuery", "QueryForm", "bind", "inline_bindings", "prepare", "to_term"]
 
 QueryForm = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -146,7 +148,11 @@ def to_term(value: Any) -> Identifier:
     """
     if isinstance(value, BNode):
         raise BindingError("a blank node cannot be bound: it names nothing outside its graph")
-    if isinstance(value, URIRef | Literal):
+    if isinstance(value, URIRef):
+        if not is_valid_iri(str(value)):
+            raise BindingError(f"not a valid IRI: {str(value)!r}")
+        return value
+    if isinstance(value, Literal):
         return value
     if isinstance(value, bool | int | float | decimal.Decimal | dt.date | dt.datetime | str):
         return Literal(value)
@@ -171,3 +177,76 @@ def bind(query: PreparedQuery, bindings: Mapping[str, Any] | None) -> dict[str, 
             raise BindingError(f"?{key} is not a variable of the query (its variables: {known})")
         terms[key] = to_term(value)
     return terms
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<punct>[{}()])
+  | (?P<other>.)
+    """,
+    re.S | re.X,
+)
+
+
+def _where_brace(query: PreparedQuery) -> int:
+    """Return the offset just after the ``{`` that opens the query's WHERE group."""
+    depth = parens = opened = 0
+    saw_where = False
+    previous = ""
+    for token in _TOKEN.finditer(query.text):
+        kind, text = token.lastgroup, token.group()
+        if kind == "word" and text.upper() == "WHERE" and not depth and not parens:
+            saw_where = previous != ":"
+        elif text == "(":
+            parens += 1
+        elif text == ")":
+            parens -= 1
+        elif text == "}":
+            depth -= 1
+        elif text == "{":
+            if not depth and not parens:
+                opened += 1
+                if query.form == "CONSTRUCT" and saw_where and opened == 1:
+                    raise BindingError(
+                        "a CONSTRUCT WHERE { ... } query cannot take bindings here: "
+                        "write it as CONSTRUCT { ... } WHERE { ... }"
+                    )
+                if saw_where or query.form != "CONSTRUCT" or opened == 2:
+                    return token.end()
+            depth += 1
+        if kind not in ("comment",) and not text.isspace():
+            previous = text
+    raise BindingError("the query has no WHERE group to bind variables in")
+
+
+def inline_bindings(query: PreparedQuery, bindings: Mapping[str, Identifier]) -> str:
+    r"""Return the query's text with ``bindings`` as a ``VALUES`` block opening its WHERE group.
+
+    For engines reached over the SPARQL protocol, which has no way to pass bindings apart from
+    the query: each value is written as one escaped RDF term (:func:`terms.to_sparql`), and the
+    result is parsed again to make sure it is the same query with one more ``VALUES``.
+
+    >>> q = prepare("SELECT ?s WHERE { ?s <urn:x:label> ?l }", {})
+    >>> print(inline_bindings(q, {"l": Literal('a" } #')}))
+    SELECT ?s WHERE { VALUES (?l) { ("a\" } #") } ?s <urn:x:label> ?l }
+    """
+    if not bindings:
+        return query.full_text
+    at = _where_brace(query)
+    names = " ".join(f"?{name}" for name in bindings)
+    try:
+        values = " ".join(to_sparql(value) for value in bindings.values())
+    except ValueError as error:
+        raise BindingError(str(error)) from None
+    text = f"{query.text[:at]} VALUES ({names}) {{ ({values}) }}{query.text[at:]}"
+    prologue = query.full_text[: len(query.full_text) - len(query.text)]
+    try:
+        parseQuery(prologue + text)
+    except ParseException as error:  # a value we failed to escape would land here
+        raise BindingError(f"the bindings could not be written into the query: {error}") from None
+    return prologue + text

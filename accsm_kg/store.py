@@ -1,8 +1,14 @@
 """Stores: where the triples live and where SPARQL runs.
 
 One small interface, :class:`Store`, that the :class:`~accsm_kg.KnowledgeGraph` talks to; each
-implementation is the only code that touches its engine. Every store keeps one named graph per
-loaded file, and queries see the union of those graphs as their default graph.
+implementation is the only code that touches its engine:
+
+- :class:`RdflibStore`: rdflib's in-memory ``Dataset``, the reference implementation;
+- :class:`OxigraphStore`: pyoxigraph, in memory or persistent in a folder;
+- :class:`RemoteStore`: any SPARQL 1.1 server, over the SPARQL 1.1 Protocol.
+
+Every store keeps one named graph per loaded file, and queries see the union of those graphs as
+their default graph.
 
 >>> from accsm_kg.loading import parse_files
 >>> from accsm_kg.resources import ontology_paths
@@ -14,22 +20,49 @@ loaded file, and queries see the union of those graphs as their default graph.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import time
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 from typing import Literal as TypingLiteral
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
-from .errors import StoreError
+from .errors import (
+    AuthenticationError,
+    ReadOnlyStoreError,
+    RemoteHTTPError,
+    RemoteTimeoutError,
+    ServerUnreachableError,
+    StoreError,
+)
 from .loading import ParsedFile
-from .sparql import PreparedQuery
+from .sparql import PreparedQuery, inline_bindings
+from .terms import from_oxigraph, from_sparql_json, to_oxigraph, to_sparql
 
-__all__ = ["RdflibStore", "Store", "StoreName", "open_store"]
+if TYPE_CHECKING:
+    import httpx
 
-#: The stores :func:`accsm_kg.load` can build.
-StoreName = TypingLiteral["rdflib"]
+__all__ = [
+    "STORE_NAMES",
+    "OxigraphStore",
+    "RdflibStore",
+    "RemoteStore",
+    "Store",
+    "StoreName",
+    "open_store",
+]
+
+#: The embedded stores :func:`accsm_kg.load` can build.
+StoreName = TypingLiteral["rdflib", "oxigraph"]
+STORE_NAMES: tuple[StoreName, ...] = ("rdflib", "oxigraph")
 
 Quad = tuple[Node, Node, Node, URIRef]
 
@@ -63,6 +96,10 @@ class Store(ABC):
     @abstractmethod
     def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query."""
+
+    def is_current(self, path: Path, graph: URIRef) -> bool:
+        """Whether ``graph`` already holds this very file, so that loading may skip it."""
+        return False
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
@@ -143,10 +180,337 @@ class RdflibStore(Store):
 
 
 _DEFAULT = URIRef("urn:x-rdflib:default")
+_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+)
 
 
-def open_store(name: str) -> Store:
-    """Return a new, empty store of the given kind."""
+class OxigraphStore(Store):
+    """A pyoxigraph store, in memory or persistent in a folder.
+
+    A persistent store remembers a digest of each file it loaded, so that loading the same
+    files again (:meth:`is_current`) skips them instead of parsing them again.
+    """
+
+    name = "oxigraph"
+    _DIGESTS = "accsm-kg-sources.json"
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        """Open the store in ``path`` (created if missing), or in memory."""
+        self.path = Path(path) if path is not None else None
+        try:
+            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open an Oxigraph store there: {error}") from None
+        self._digests: dict[str, str] = {}
+        if self.path is not None and (self.path / self._DIGESTS).is_file():
+            self._digests = json.loads((self.path / self._DIGESTS).read_text(encoding="utf-8"))
+
+    @staticmethod
+    def digest(path: Path) -> str:
+        """Return the SHA-256 of a file's bytes."""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def is_current(self, path: Path, graph: URIRef) -> bool:
+        """Whether ``graph`` already holds this very file (same bytes), so it need not be parsed."""
+        return self._digests.get(str(graph)) == self.digest(
+            path
+        ) and self._store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def add_files(self, files: Sequence[ParsedFile]) -> None:
+        """Put each file's triples into its named graph (see :meth:`Store.add_files`)."""
+        saved: dict[str, list[ox.Quad]] = {}
+        try:
+            for parsed in files:
+                graph = ox.NamedNode(str(parsed.graph))
+                if graph.value not in saved:
+                    saved[graph.value] = list(
+                        self._store.quads_for_pattern(None, None, None, graph)
+                    )
+                self._store.clear_graph(graph) if self._store.contains_named_graph(graph) else None
+                self._store.extend(
+                    ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+                    for s, p, o in parsed.triples
+                )
+        except Exception:
+            for iri, quads in saved.items():
+                self._store.clear_graph(ox.NamedNode(iri))
+                self._store.extend(quads)
+            raise
+        if self.path is not None:
+            for parsed in files:
+                self._digests[str(parsed.graph)] = self.digest(parsed.path)
+            _write_json(self.path / self._DIGESTS, self._digests)
+            self._store.flush()
+
+    def graph_names(self) -> list[URIRef]:
+        """Return the IRIs of the named graphs."""
+        return sorted(
+            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    def _run(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Any:
+        # Oxigraph substitutes only projected variables (SEP-0007), and parameters need not be
+        # projected: bindings go in as a VALUES block, as for remote stores.
+        try:
+            return self._store.query(
+                inline_bindings(query, bindings), use_default_graph_as_union=True
+            )
+        except SyntaxError as error:  # our parser accepted it: a dialect difference
+            raise StoreError(f"Oxigraph cannot run this query: {error}") from None
+
+    def select(
+        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query with Oxigraph's engine."""
+        solutions = self._run(query, bindings)
+        variables = [v.value for v in solutions.variables]
+        rows = [
+            tuple(None if (t := solution[v]) is None else from_oxigraph(t) for v in variables)
+            for solution in solutions
+        ]
+        return variables, rows
+
+    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+        """Run an ASK query with Oxigraph's engine."""
+        return bool(self._run(query, bindings))
+
+    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query with Oxigraph's engine."""
+        graph = Graph()
+        bnodes: dict[str, BNode] = {}
+        for triple in self._run(query, bindings):
+            graph.add(
+                (
+                    from_oxigraph(triple.subject, bnodes),
+                    from_oxigraph(triple.predicate, bnodes),
+                    from_oxigraph(triple.object, bnodes),
+                )
+            )
+        return graph
+
+    def quads(self) -> Iterator[Quad]:
+        """Yield every triple of the named graphs with its graph."""
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                yield (
+                    from_oxigraph(quad.subject),
+                    from_oxigraph(quad.predicate),
+                    from_oxigraph(quad.object),
+                    URIRef(quad.graph_name.value),
+                )
+
+    def __len__(self) -> int:
+        """Return the number of distinct triples, all graphs together."""
+        result = self._store.query(_COUNT)
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
+    def close(self) -> None:
+        """Flush a persistent store to disk."""
+        if self.path is not None:
+            self._store.flush()
+
+
+def _write_json(path: Path, value: object) -> None:
+    from .publish import atomic_write
+
+    atomic_write(path, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server: queries over the SPARQL 1.1 Protocol, writes with SPARQL Update.
+
+    Reads that fail for a passing reason (connection refused or reset, timeout, HTTP 502-504)
+    are retried with backoff; writes are not. Bindings travel as a ``VALUES`` block opening the
+    query's WHERE group (:func:`accsm_kg.sparql.inline_bindings`), since the protocol has no
+    other way to carry them.
+
+    :param graphs: the named graphs that make up the dataset (sent as ``default-graph-uri`` and
+        ``named-graph-uri``); by default the server's own default dataset.
+    """
+
+    name = "remote"
+    RETRIES = 3
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        *,
+        auth: tuple[str, str] | httpx.Auth | None = None,
+        timeout: float = 30.0,
+        graphs: Sequence[str] | None = None,
+    ) -> None:
+        """Talk to the server at ``query_url`` (and ``update_url``, for writes)."""
+        import httpx
+
+        self.query_url = query_url
+        self.update_url = update_url
+        self.graphs = [str(g) for g in graphs] if graphs is not None else None
+        self._client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=True)
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _post(
+        self, url: str, data: Mapping[str, Any], accept: str, *, retry: bool
+    ) -> httpx.Response:
+        import httpx
+
+        attempts = self.RETRIES if retry else 1
+        for attempt in range(attempts):
+            try:
+                response = self._client.post(url, data=data, headers={"Accept": accept})
+            except httpx.TimeoutException:
+                if attempt + 1 < attempts:
+                    time.sleep(0.2 * 2**attempt)
+                    continue
+                raise RemoteTimeoutError("no answer within the timeout", url) from None
+            except httpx.TransportError as error:
+                if attempt + 1 < attempts:
+                    time.sleep(0.2 * 2**attempt)
+                    continue
+                raise ServerUnreachableError(f"cannot reach the server ({error})", url) from None
+            if response.status_code in (502, 503, 504) and attempt + 1 < attempts:
+                time.sleep(0.2 * 2**attempt)
+                continue
+            return _checked(response, url)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _dataset(self) -> dict[str, list[str]]:
+        if self.graphs is None:
+            return {}
+        return {"default-graph-uri": self.graphs, "named-graph-uri": self.graphs}
+
+    def _query(
+        self, query: PreparedQuery, bindings: Mapping[str, Identifier], accept: str
+    ) -> httpx.Response:
+        text = inline_bindings(query, bindings)
+        return self._post(self.query_url, {"query": text, **self._dataset()}, accept, retry=True)
+
+    def update(self, text: str) -> None:
+        """Run SPARQL Update on the server's update endpoint."""
+        if self.update_url is None:
+            raise ReadOnlyStoreError(
+                f"{self.query_url} was opened read-only: give update_url to connect() to write"
+            )
+        self._post(self.update_url, {"update": text}, "*/*", retry=False)
+
+    # -- Store ------------------------------------------------------------------------------
+
+    def add_files(self, files: Sequence[ParsedFile]) -> None:
+        """Upload each file into its named graph, replacing it as one step for readers.
+
+        Each file goes first into a fresh staging graph, then ``MOVE`` replaces the target graph
+        with it in one SPARQL Update operation.
+        """
+        for parsed in files:
+            self.replace_graph(parsed.graph, parsed.triples)
+
+    def replace_graph(self, graph: URIRef, triples: Graph) -> None:
+        """Replace the content of ``graph`` on the server with ``triples``."""
+        staging = f"{graph}#staging-{uuid.uuid4().hex}"
+        labels: dict[Node, str] = {}
+
+        def term(node: Node) -> str:
+            if isinstance(node, BNode):
+                return labels.setdefault(node, f"_:b{len(labels)}")
+            return to_sparql(node)
+
+        lines = [f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples]
+        # A blank node is only itself within one request: graphs with blank nodes go in one.
+        size = max(len(lines), 1) if labels else 2000
+        try:
+            for start in range(0, max(len(lines), 1), size):
+                chunk = "\n".join(lines[start : start + size])
+                # INSERT ... WHERE {} rather than INSERT DATA, which some servers (Virtuoso)
+                # refuse for blank nodes
+                self.update(f"INSERT {{ GRAPH <{staging}> {{\n{chunk}\n}} }} WHERE {{}}")
+            self.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
+        except StoreError:
+            with contextlib.suppress(StoreError):
+                self.update(f"DROP SILENT GRAPH <{staging}>")
+            raise
+        if self.graphs is not None and str(graph) not in self.graphs:
+            self.graphs.append(str(graph))
+
+    def graph_names(self) -> list[URIRef]:
+        """Return the named graphs of the dataset."""
+        rows = self._select_text("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(URIRef(str(row[0])) for row in rows if isinstance(row[0], URIRef))
+
+    def _select_text(self, text: str) -> list[tuple[Node | None, ...]]:
+        from .sparql import prepare
+
+        return self.select(prepare(text, {}), {})[1]
+
+    def select(
+        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query on the server."""
+        document = self._query(query, bindings, "application/sparql-results+json").json()
+        variables = list(document["head"]["vars"])
+        rows = [
+            tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
+            for b in document["results"]["bindings"]
+        ]
+        return variables, rows
+
+    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+        """Run an ASK query on the server."""
+        return bool(
+            self._query(query, bindings, "application/sparql-results+json").json()["boolean"]
+        )
+
+    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query on the server; the answer is read as N-Triples."""
+        response = self._query(query, bindings, "application/n-triples, text/turtle;q=0.9")
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        graph = Graph()
+        graph.parse(
+            data=response.text,
+            format="nt" if "n-triples" in kind or kind == "text/plain" else "turtle",
+        )
+        return graph
+
+    def quads(self) -> Iterator[Quad]:
+        """Yield every triple of the named graphs with its graph (fetched in one query)."""
+        for s, p, o, g in self._select_text("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            if s is not None and p is not None and o is not None and isinstance(g, URIRef):
+                yield s, p, o, g
+
+    def __len__(self) -> int:
+        """Return the number of distinct triples in the named graphs."""
+        rows = self._select_text(_COUNT)
+        return int(str(rows[0][0]))
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+
+def _checked(response: httpx.Response, url: str) -> httpx.Response:
+    if response.status_code in (401, 403):
+        raise AuthenticationError(
+            f"HTTP {response.status_code}: the server refused the credentials (give auth=...)", url
+        )
+    if response.status_code >= 400:
+        body = response.text.strip()
+        raise RemoteHTTPError(
+            f"HTTP {response.status_code} {response.reason_phrase}: {body[:500]}",
+            url,
+            response.status_code,
+            body,
+        )
+    return response
+
+
+def open_store(name: str, path: str | Path | None = None) -> Store:
+    """Return a new store of the given kind (``path``: where a persistent Oxigraph store lives)."""
     if name == "rdflib":
+        if path is not None:
+            raise StoreError("the rdflib store lives in memory: use store='oxigraph' with a path")
         return RdflibStore()
-    raise StoreError(f"no store named {name!r}; the stores are: rdflib")
+    if name == "oxigraph":
+        return OxigraphStore(path)
+    raise StoreError(f"no store named {name!r}; the stores are: {', '.join(STORE_NAMES)}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import Endpoints, oxigraph_server, virtuoso_server
 
 import accsm_kg
 
@@ -21,3 +23,17 @@ def kg() -> accsm_kg.KnowledgeGraph:
 def resources() -> Path:
     """The folder of test fixtures."""
     return RESOURCES
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    """An Oxigraph server on a loopback port for the whole session."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server")) as endpoints:
+        yield endpoints
+
+
+@pytest.fixture(scope="session")
+def virtuoso_endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    """A Virtuoso server on loopback ports for the whole session."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as endpoints:
+        yield endpoints

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.compare import isomorphic
-from rdflib.term import Node
 
 import accsm_kg
 from accsm_kg import KnowledgeGraph
+from accsm_kg.terms import from_oxigraph
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples"])
@@ -39,24 +39,13 @@ def test_dumps_with_graphs_keep_each_file_graph(
     found: dict[str, Graph] = {}
     for quad in ox.parse(path=path, format=oxigraph_format):
         graph = found.setdefault(quad.graph_name.value, Graph())
-        graph.add(tuple(_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        graph.add(tuple(from_oxigraph(t) for t in (quad.subject, quad.predicate, quad.object)))
     expected: dict[str, Graph] = {}
     for s, p, o, g in kg.store.quads():
         expected.setdefault(str(g), Graph()).add((s, p, o))
     assert found.keys() == expected.keys()
     for name, graph in expected.items():
         assert isomorphic(found[name], graph), name
-
-
-def _term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def test_turtle_dump_uses_readable_prefixes(kg: KnowledgeGraph, tmp_path: Path) -> None:

@@ -1,0 +1,237 @@
+"""What changed between two dumps or releases: triples added and removed, grouped by subject.
+
+Blank nodes are matched by their structure (rdflib's canonical labels), so a blank node whose
+triples did not change is not reported, whatever its label in either file.
+
+>>> from rdflib import Graph
+>>> old = Graph().parse(data="@prefix kg: <https://w3id.org/accsm-kg/id/> . kg:a kg:p 1 .")
+>>> new = Graph().parse(data="@prefix kg: <https://w3id.org/accsm-kg/id/> . kg:a kg:p 2 .")
+>>> changes = diff_graphs(old, new)
+>>> changes.equal, len(changes.added), len(changes.removed)
+(False, 1, 1)
+>>> print(changes.to_text())
+1 triple added, 1 removed, in 1 subject (old → new)
+<BLANKLINE>
+kg:a
+  - kg:p "1"^^xsd:integer
+  + kg:p "2"^^xsd:integer
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import graph_diff
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from .errors import SourceNotFoundError, TurtleSyntaxError, UnsupportedFileError
+from .knowledge_graph import PREFIXES
+from .release import to_rdflib
+
+__all__ = ["GraphDiff", "diff_dumps", "diff_graphs", "read_graph"]
+
+Triple = tuple[Node, Node, Node]
+
+#: The files ``diff`` reads, by suffix, with Oxigraph's format for each.
+READ_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
+#: In a release folder, the files that hold the graph (the others repeat it, or describe it).
+RELEASE_GRAPH_FILES = ("accsm-kg.nt", "accsm-kg-shapes.ttl", "accsm-kg-inferred.ttl")
+
+_LABELS = [
+    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    URIRef("http://xmlns.com/foaf/0.1/name"),
+    URIRef("http://purl.org/dc/terms/title"),
+]
+_EXTRA_PREFIXES = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+}
+
+
+def _read_file(path: Path, graph: Graph) -> None:
+    try:
+        fmt = READ_FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise UnsupportedFileError(str(path)) from None
+    bnodes: dict[str, BNode] = {}  # blank nodes are scoped to their file
+    try:
+        for quad in ox.parse(path=path, format=fmt):
+            graph.add(
+                tuple(  # type: ignore[arg-type]
+                    bnodes.setdefault(t.value, BNode()) if isinstance(t, ox.BlankNode) else
+                    to_rdflib(t)
+                    for t in (quad.subject, quad.predicate, quad.object)
+                )
+            )  # fmt: skip
+    except SyntaxError as error:
+        reason = (error.msg or str(error)).split(": ", 1)[-1]
+        raise TurtleSyntaxError(reason, str(path), error.lineno or 1, error.offset) from None
+
+
+def read_graph(path: str | Path) -> Graph:
+    """Read a dump (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) or a folder as one graph.
+
+    A release folder (one with ``accsm-kg.nt``) is read as its whole graph, its shapes and its
+    inferred triples; any other folder as every ``.ttl`` and ``.nt`` file in it. Named graphs
+    are merged: a diff compares triples.
+
+    :raises SourceNotFoundError: the path does not exist.
+    :raises TurtleSyntaxError: a file does not parse (the message names file and line).
+    """
+    path = Path(path)
+    graph = Graph()
+    if path.is_dir():
+        if (path / RELEASE_GRAPH_FILES[0]).is_file():
+            files = [path / name for name in RELEASE_GRAPH_FILES if (path / name).is_file()]
+        else:
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in (".ttl", ".nt")
+            )
+        for file in files:
+            _read_file(file, graph)
+    elif path.is_file():
+        _read_file(path, graph)
+    else:
+        raise SourceNotFoundError(str(path))
+    return graph
+
+
+@dataclass(frozen=True)
+class GraphDiff:
+    """The triples only in the old graph (``removed``) and only in the new one (``added``)."""
+
+    old_name: str
+    new_name: str
+    added: tuple[Triple, ...]
+    removed: tuple[Triple, ...]
+    labels: dict[Node, str] = field(default_factory=dict)
+    namespaces: NamespaceManager | None = None
+
+    @property
+    def equal(self) -> bool:
+        """True when both hold the same triples (blank nodes matched by structure)."""
+        return not self.added and not self.removed
+
+    def _show(self, term: Node) -> str:
+        if isinstance(term, URIRef) and self.namespaces is not None:
+            try:
+                return self.namespaces.curie(term, generate=False)
+            except (KeyError, ValueError):
+                return f"<{term}>"
+        if isinstance(term, BNode):
+            return f"_:{str(term)[:12]}"
+        if isinstance(term, Literal):
+            return term.n3(self.namespaces)
+        return term.n3()
+
+    def _groups(self) -> list[tuple[Node, list[tuple[str, Node, Node]]]]:
+        changes = [("-", t) for t in self.removed] + [("+", t) for t in self.added]
+        changes.sort(key=lambda c: (_order(c[1][0]), self._show(c[1][1]), c[0] != "-",
+                                    self._show(c[1][2])))  # fmt: skip
+        return [
+            (subject, [(sign, t[1], t[2]) for sign, t in group])
+            for subject, group in groupby(changes, key=lambda c: c[1][0])
+        ]
+
+    def summary(self) -> str:
+        """One line: how many triples were added and removed, in how many subjects."""
+        if self.equal:
+            return f"no change: {self.old_name} and {self.new_name} hold the same triples"
+        subjects = len({t[0] for t in (*self.added, *self.removed)})
+        return (
+            f"{_count(len(self.added), 'triple')} added, {len(self.removed)} removed, in "
+            f"{_count(subjects, 'subject')} ({self.old_name} → {self.new_name})"
+        )
+
+    def to_text(self) -> str:
+        """Return the changes as text: a summary, then each subject and its ``+``/``-`` lines."""
+        lines = [self.summary()]
+        for subject, changes in self._groups():
+            label = self.labels.get(subject)
+            lines += ["", self._show(subject) + (f"  ({label})" if label else "")]
+            lines += [f"  {s} {self._show(p)} {self._show(o)}" for s, p, o in changes]
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """Return the changes as Markdown for a changelog: a table of changes per subject."""
+        lines = [f"## Changes from `{self.old_name}` to `{self.new_name}`", "", self.summary()]
+        for subject, changes in self._groups():
+            label = self.labels.get(subject)
+            title = _code(self._show(subject)) + (f" — {_cell(label)}" if label else "")
+            lines += ["", f"### {title}", "", "| change | predicate | object |", "|---|---|---|"]
+            lines += [
+                f"| {'added' if s == '+' else 'removed'} | {_code(self._show(p))} | "
+                f"{_code(self._show(o))} |"
+                for s, p, o in changes
+            ]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _order(term: Node) -> tuple[int, str]:
+    return (0 if isinstance(term, URIRef) else 1, str(term))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{_cell(text)}{pad}{fence}"
+
+
+def _label(subject: Node, graphs: Iterable[Graph]) -> str | None:
+    for graph in graphs:
+        for predicate in _LABELS:
+            values = [v for v in graph.objects(subject, predicate) if isinstance(v, Literal)]
+            english = sorted(str(v) for v in values if v.language == "en")
+            khmer = sorted(str(v) for v in values if v.language == "km")
+            others = sorted(str(v) for v in values)
+            shown = [*english[:1], *khmer[:1]] or others[:1]
+            if shown:
+                return " / ".join(shown)
+    return None
+
+
+def diff_graphs(
+    old: Graph, new: Graph, *, old_name: str = "old", new_name: str = "new"
+) -> GraphDiff:
+    """Compare two graphs; blank nodes are matched by their structure."""
+    _, only_old, only_new = graph_diff(old, new)
+    namespaces = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, iri in {**PREFIXES, **_EXTRA_PREFIXES}.items():
+        namespaces.bind(prefix, iri)
+    removed = tuple(sorted(only_old, key=lambda t: tuple(map(str, t))))
+    added = tuple(sorted(only_new, key=lambda t: tuple(map(str, t))))
+    subjects = {t[0] for t in (*removed, *added)}
+    labels = {s: label for s in subjects if (label := _label(s, (new, old)))}
+    return GraphDiff(old_name, new_name, added, removed, labels, namespaces)
+
+
+def diff_dumps(old: str | Path, new: str | Path) -> GraphDiff:
+    """Compare two dumps or releases (files or release folders); see :func:`read_graph`."""
+    return diff_graphs(read_graph(old), read_graph(new), old_name=str(old), new_name=str(new))

@@ -1,0 +1,552 @@
+"""Releases: versioned, byte-identical, checked dumps of the graph, described in VoID and DCAT.
+
+A release is a folder of files made from one :class:`~accsm_kg.KnowledgeGraph`: the ontology,
+the data and the shapes as Turtle, the whole graph as N-Triples, N-Quads and JSON-LD, the
+ontology as RDF/XML, a VoID and DCAT description and ``SHA256SUMS``. The same input, version
+and date give the same bytes on any machine: blank nodes get their RDFC-1.0 canonical labels
+(``_:c14n0``...), triples are sorted (subjects, then ``rdf:type`` and the other predicates,
+then objects), prefixes are declared in a fixed order, and nothing else varies. Every file is
+parsed back before anything is written, by rdflib, by Oxigraph and (where it is installed and
+reads the format) by ``rapper``, and must give back exactly the graph it was made from.
+
+>>> import datetime as dt, tempfile
+>>> from accsm_kg import load
+>>> with tempfile.TemporaryDirectory() as folder:
+...     day = dt.date(2025, 1, 31)
+...     made = make_release(load(), folder, version="0.1.0", issued=day, rapper=False)
+...     [path.name for path in made.files][:4]
+['accsm-kg-ontology.ttl', 'accsm-kg-ontology.owl', 'accsm-kg-data.ttl', 'accsm-kg-shapes.ttl']
+>>> made.checked_with
+('rdflib', 'pyoxigraph')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from .errors import ReleaseError, RoundTripError
+from .knowledge_graph import PREFIXES, KnowledgeGraph
+from .loading import parse_file
+from .publish import atomic_write
+from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, shapes_paths
+
+__all__ = [
+    "INFERRED_GRAPH_BASE",
+    "ONTOLOGY_GRAPH_BASE",
+    "Release",
+    "canonical_quads",
+    "make_release",
+    "to_oxigraph",
+    "to_rdflib",
+]
+
+#: Named graphs under this IRI hold the ontology (``ontology/*.ttl``).
+ONTOLOGY_GRAPH_BASE = GRAPH_BASE + "ontology/"
+#: Named graphs under this IRI hold inferred triples; a release keeps them in a file apart.
+INFERRED_GRAPH_BASE = GRAPH_BASE + "inferred"
+#: Where a release's files are published unless told otherwise (the version is appended).
+RELEASE_BASE = BASE_IRI + "release/"
+#: The licence of the ontology and data.
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+_VERSION = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_IANA = "https://www.iana.org/assignments/media-types/"
+#: Prefixes the release's Turtle declares, always all of them, in this (sorted) order.
+_PREFIXES: dict[str, str] = dict(
+    sorted(
+        {
+            **PREFIXES,
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "vann": "http://purl.org/vocab/vann/",
+            "void": "http://rdfs.org/ns/void#",
+        }.items()
+    )
+)
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+OxGraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    """One serialisation: how each parser names it, and how it is written."""
+
+    oxigraph: ox.RdfFormat
+    rdflib: str
+    rapper: str | None  # None: rapper has no parser for it
+    media_type: str
+    keeps_graphs: bool
+
+
+_TURTLE = _Syntax(ox.RdfFormat.TURTLE, "turtle", "turtle", "text/turtle", False)
+_NTRIPLES = _Syntax(ox.RdfFormat.N_TRIPLES, "nt", "ntriples", "application/n-triples", False)
+_NQUADS = _Syntax(ox.RdfFormat.N_QUADS, "nquads", "nquads", "application/n-quads", True)
+_JSONLD = _Syntax(ox.RdfFormat.JSON_LD, "json-ld", None, "application/ld+json", True)
+_RDFXML = _Syntax(ox.RdfFormat.RDF_XML, "xml", "rdfxml", "application/rdf+xml", False)
+
+
+@dataclass(frozen=True)
+class _File:
+    """One file of a release, made in memory, with the quads it must parse back to."""
+
+    name: str
+    title: str
+    syntax: _Syntax | None  # None for SHA256SUMS
+    data: bytes
+    quads: tuple[ox.Quad, ...] = ()
+
+
+@dataclass(frozen=True)
+class Release:
+    """What :func:`make_release` wrote: the files, their SHA-256 sums, and how they were checked."""
+
+    version: str
+    issued: dt.date
+    folder: Path
+    files: tuple[Path, ...]
+    sha256: dict[str, str]
+    triples: int
+    checked_with: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"release {self.version} ({self.issued.isoformat()}): {self.triples:,} triples in "
+            f"{len(self.files)} files in {self.folder}, each parsed back with "
+            f"{', '.join(self.checked_with)}"
+        )
+
+
+# -- terms ------------------------------------------------------------------------------------
+
+
+def to_oxigraph(term: Node) -> OxTerm:
+    """Return the Oxigraph term for an rdflib term.
+
+    >>> to_oxigraph(Literal("ក", lang="km"))
+    <Literal value=ក language=km>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = term.datatype or URIRef(_XSD + "string")
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term: OxTerm) -> Node:
+    """Return the rdflib term for an Oxigraph term.
+
+    >>> to_rdflib(ox.NamedNode("https://w3id.org/accsm-kg/id/cambodia"))
+    rdflib.term.URIRef('https://w3id.org/accsm-kg/id/cambodia')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD + "string":
+        return Literal(term.value)  # a simple literal, as rdflib's own parsers give it
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _term_key(term: object) -> tuple[int, int, str]:
+    """Sort IRIs first, then blank nodes in the order of their canonical number, then literals."""
+    if isinstance(term, ox.NamedNode):
+        return (0, 0, term.value)
+    if isinstance(term, ox.BlankNode):
+        digits = term.value.removeprefix("c14n")
+        return (1, int(digits), "") if digits.isdigit() else (1, -1, term.value)
+    if isinstance(term, ox.Literal):
+        return (2, 0, str(term))
+    if isinstance(term, ox.DefaultGraph):
+        return (-1, 0, "")
+    return (3, 0, str(term))  # a quoted triple (RDF-star)
+
+
+def _quad_key(quad: ox.Quad) -> tuple[tuple[int, int, str], ...]:
+    predicate = quad.predicate.value
+    return (
+        _term_key(quad.graph_name),
+        _term_key(quad.subject),
+        (0, 0, "") if predicate == _RDF_TYPE else (1, 0, predicate),
+        _term_key(quad.object),
+    )
+
+
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Return ``quads`` with canonical blank-node labels (RDFC-1.0), deduplicated and sorted.
+
+    >>> q = ox.Quad(ox.BlankNode("x"), ox.NamedNode("http://example.org/p"), ox.Literal("1"))
+    >>> canonical_quads([q])[0].subject
+    <BlankNode value=c14n0>
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=_quad_key)
+
+
+def _triples(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Return the same triples in the default graph, each once, in canonical order."""
+    unique = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
+    return sorted(unique, key=_quad_key)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _serialise(quads: Sequence[ox.Quad], syntax: _Syntax) -> bytes:
+    given = quads if syntax.keeps_graphs else [q.triple for q in quads]
+    data = ox.serialize(given, format=syntax.oxigraph, prefixes=_PREFIXES)
+    assert data is not None  # no output file given: the bytes are returned
+    if syntax is _JSONLD:
+        # One line of JSON cannot be read or diffed; the same data, indented, can.
+        data = (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+    return _sort_prefixes(data, syntax)
+
+
+_XMLNS = re.compile(rb'\s+xmlns:[A-Za-z][\w.-]*="[^"]*"')
+
+
+def _sort_prefixes(data: bytes, syntax: _Syntax) -> bytes:
+    """Declare the prefixes in sorted order: Oxigraph writes them in an order of its own."""
+    if syntax is _TURTLE:
+        lines = data.split(b"\n")
+        count = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
+        return b"\n".join(sorted(lines[:count]) + lines[count:])
+    if syntax is _RDFXML:
+        start = data.index(b"<rdf:RDF")
+        end = data.index(b">", start)
+        names = sorted(m.group(0).strip() for m in _XMLNS.finditer(data, start, end))
+        head = b"<rdf:RDF " + b" ".join(names)
+        return data[:start] + head + data[end:]
+    return data
+
+
+def _file(name: str, title: str, syntax: _Syntax, quads: Sequence[ox.Quad]) -> _File:
+    return _File(name, title, syntax, _serialise(quads, syntax), tuple(quads))
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def _same(found: Iterable[ox.Quad], expected: Sequence[ox.Quad]) -> str | None:
+    """Return why ``found`` is not isomorphic to ``expected``, or None when it is."""
+    got = ox.Dataset(found)
+    want = ox.Dataset(expected)
+    if len(got) != len(want):
+        return f"it holds {len(got)} triples, not {len(want)}"
+    got.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    want.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if got != want:
+        missing = sorted(str(q) for q in want if q not in got)
+        return f"it is not the same graph (e.g. it lacks {missing[0] if missing else '?'})"
+    return None
+
+
+def _parse_pyoxigraph(data: bytes, syntax: _Syntax) -> list[ox.Quad]:
+    return list(ox.parse(data, format=syntax.oxigraph))
+
+
+def _parse_rdflib(data: bytes, syntax: _Syntax) -> list[ox.Quad]:
+    if not syntax.keeps_graphs:
+        graph = Graph().parse(data=data, format=syntax.rdflib)
+        return [ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph]  # type: ignore[arg-type]
+    dataset = Dataset()
+    with warnings.catch_warnings():
+        # rdflib's JSON-LD parser builds a ConjunctiveGraph, which rdflib itself deprecates
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        dataset.parse(data=data, format=syntax.rdflib)
+    quads = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        graph_name: OxGraphName = (
+            ox.DefaultGraph() if name in (None, DATASET_DEFAULT_GRAPH_ID) else to_oxigraph(name)  # type: ignore[assignment]
+        )
+        quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))  # type: ignore[arg-type]
+    return quads
+
+
+def _parse_rapper(data: bytes, syntax: _Syntax) -> list[ox.Quad]:
+    assert syntax.rapper is not None
+    done = subprocess.run(  # a fixed argument list, no shell
+        ["rapper", "--quiet", "-i", syntax.rapper, "-o", "nquads", "-", BASE_IRI],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SyntaxError(done.stderr.decode("utf-8", "replace").strip() or "rapper failed")
+    return list(ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS))
+
+
+_PARSERS: dict[str, Callable[[bytes, _Syntax], list[ox.Quad]]] = {
+    "rdflib": _parse_rdflib,
+    "pyoxigraph": _parse_pyoxigraph,
+    "rapper": _parse_rapper,
+}
+
+
+def _check(made: _File, parsers: Sequence[str]) -> None:
+    """Parse ``made`` back with each parser; raise :class:`RoundTripError` unless isomorphic."""
+    syntax = made.syntax
+    assert syntax is not None
+    for parser in parsers:
+        if parser == "rapper" and syntax.rapper is None:
+            continue  # rapper reads no JSON-LD; rdflib and Oxigraph still check it
+        try:
+            found = _PARSERS[parser](made.data, syntax)
+        except (SyntaxError, ValueError) as error:
+            raise RoundTripError(made.name, parser, f"it does not parse: {error}") from error
+        problem = _same(found, made.quads)
+        if problem:
+            raise RoundTripError(made.name, parser, problem)
+
+
+def _parsers(rapper: bool | None) -> tuple[str, ...]:
+    found = shutil.which("rapper") is not None
+    if rapper and not found:
+        raise ReleaseError(
+            "rapper is needed to check the release but is not installed: install the "
+            "raptor2-utils package (apt-get install raptor2-utils), or pass rapper=False "
+            "(--no-rapper) to check with rdflib and Oxigraph only"
+        )
+    use_rapper = found if rapper is None else rapper
+    return ("rdflib", "pyoxigraph", "rapper") if use_rapper else ("rdflib", "pyoxigraph")
+
+
+# -- description ------------------------------------------------------------------------------
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _lit(value: str | int | dt.date, language: str | None = None) -> ox.Literal:
+    if isinstance(value, dt.date):
+        return ox.Literal(value.isoformat(), datatype=_n(_XSD + "date"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_n(_XSD + "integer"))
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value)
+
+
+def _slug(kg: KnowledgeGraph, iri: URIRef) -> str:
+    """``accsm-Meeting`` for ``accsm:Meeting``: a readable, stable local name for a class."""
+    try:
+        curie = kg.namespaces.curie(iri, generate=False)
+    except (KeyError, ValueError):
+        curie = hashlib.sha256(str(iri).encode()).hexdigest()[:16]
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", curie)
+
+
+def _description(
+    kg: KnowledgeGraph,
+    files: Sequence[_File],
+    asserted: Sequence[ox.Quad],
+    *,
+    version: str,
+    issued: dt.date,
+    base_url: str,
+    title: str,
+    publisher: str,
+) -> list[ox.Quad]:
+    """Return the VoID and DCAT description of the release and its files."""
+    p = _PREFIXES
+    dataset = _n(base_url.rstrip("/"))
+    agent = _n(BASE_IRI + "contributors")
+    triples: list[tuple[ox.NamedNode, str, OxTerm]] = [
+        (dataset, p["rdf"] + "type", _n(p["dcat"] + "Dataset")),
+        (dataset, p["rdf"] + "type", _n(p["void"] + "Dataset")),
+        (dataset, p["dcterms"] + "title", _lit(title, "en")),
+        (
+            dataset,
+            p["dcterms"] + "description",
+            _lit(
+                "The ACCSM knowledge graph: its ontology, data and SHACL shapes, every fact "
+                "traced to its source document.",
+                "en",
+            ),
+        ),
+        (dataset, p["dcat"] + "version", _lit(version)),
+        (dataset, p["owl"] + "versionInfo", _lit(version)),
+        (dataset, p["dcterms"] + "issued", _lit(issued)),
+        (dataset, p["dcterms"] + "license", _n(LICENCE)),
+        (dataset, p["dcterms"] + "publisher", agent),
+        (dataset, p["dcterms"] + "conformsTo", _n(BASE_IRI + "ontology")),
+        (dataset, p["void"] + "uriSpace", _lit(ID_BASE)),
+        (agent, p["rdf"] + "type", _n(p["foaf"] + "Agent")),
+        (agent, p["foaf"] + "name", _lit(publisher)),
+    ]
+    subjects = {q.subject for q in asserted}
+    properties = {q.predicate for q in asserted}
+    counts = kg.named_query("class-instances")
+    triples += [
+        (dataset, p["void"] + "triples", _lit(len(asserted))),
+        (dataset, p["void"] + "distinctSubjects", _lit(len(subjects))),
+        (dataset, p["void"] + "properties", _lit(len(properties))),
+        (dataset, p["void"] + "classes", _lit(len(counts))),
+    ]
+    for row in counts:
+        cls, instances = row[0], row[1]
+        if not isinstance(cls, URIRef) or not isinstance(instances, Literal):
+            continue
+        partition = _n(f"{dataset.value}/classes/{_slug(kg, cls)}")
+        triples += [
+            (dataset, p["void"] + "classPartition", partition),
+            (partition, p["void"] + "class", _n(str(cls))),
+            (partition, p["void"] + "entities", _lit(int(instances))),
+        ]
+    for made in files:
+        assert made.syntax is not None
+        url = _n(base_url + made.name)
+        triples += [
+            (dataset, p["dcat"] + "distribution", url),
+            (url, p["rdf"] + "type", _n(p["dcat"] + "Distribution")),
+            (url, p["dcterms"] + "title", _lit(made.title, "en")),
+            (url, p["dcat"] + "downloadURL", url),
+            (url, p["dcat"] + "mediaType", _n(_IANA + made.syntax.media_type)),
+            (url, p["dcat"] + "byteSize", _lit(len(made.data))),
+            (url, p["dcterms"] + "license", _n(LICENCE)),
+        ]
+        if made.name.startswith("accsm-kg."):
+            triples.append((dataset, p["void"] + "dataDump", url))
+    return _triples(ox.Quad(s, _n(pred), o) for s, pred, o in triples)
+
+
+# -- the release ------------------------------------------------------------------------------
+
+_ONTOLOGY_TTL = "accsm-kg-ontology.ttl"
+_ONTOLOGY_OWL = "accsm-kg-ontology.owl"
+_DATA = "accsm-kg-data.ttl"
+_SHAPES = "accsm-kg-shapes.ttl"
+_INFERRED = "accsm-kg-inferred.ttl"
+_NT = "accsm-kg.nt"
+_NQ = "accsm-kg.nq"
+_JSONLD_FILE = "accsm-kg.jsonld"
+_VOID = "accsm-kg-void.ttl"
+_SUMS = "SHA256SUMS"
+
+
+def make_release(
+    kg: KnowledgeGraph,
+    folder: str | Path,
+    *,
+    version: str,
+    issued: dt.date | None = None,
+    shapes: Iterable[str | Path] | None = None,
+    base_url: str | None = None,
+    title: str = "ACCSM knowledge graph",
+    publisher: str = "accsm-kg contributors",
+    rapper: bool | None = None,
+) -> Release:
+    """Write a release of ``kg`` into ``folder`` (made if missing) and return what was written.
+
+    :param version: the release's version, ``X.Y.Z`` (semantic versioning).
+    :param issued: the date it is issued (today by default); with the version, the only input
+        besides the graph, so the same graph, version and date always give the same bytes.
+    :param shapes: SHACL shapes files to publish; the bundled shapes by default.
+    :param base_url: where the files will be downloaded from, for the DCAT description;
+        ``https://w3id.org/accsm-kg/release/VERSION/`` by default.
+    :param rapper: also parse every file back with ``rapper`` (raptor2-utils): ``True``
+        requires it, ``False`` skips it, ``None`` (the default) uses it when installed.
+    :raises ReleaseError: a version that is not ``X.Y.Z``, or rapper required and missing.
+    :raises RoundTripError: a file did not parse back to the graph it was made from; nothing
+        is written then.
+    """
+    if not _VERSION.match(version):
+        raise ReleaseError(f"{version!r} is not a version of the form X.Y.Z (e.g. 0.1.0)")
+    issued = issued if issued is not None else dt.date.today()
+    base = base_url if base_url is not None else f"{RELEASE_BASE}{version}/"
+    base = base if base.endswith("/") else base + "/"
+    parsers = _parsers(rapper)
+
+    every = canonical_quads(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))  # type: ignore[arg-type]
+        for s, p, o, g in kg.store.quads()
+    )
+    inferred = [q for q in every if q.graph_name.value.startswith(INFERRED_GRAPH_BASE)]  # type: ignore[union-attr]
+    asserted = [q for q in every if not q.graph_name.value.startswith(INFERRED_GRAPH_BASE)]  # type: ignore[union-attr]
+    ontology = [q for q in asserted if q.graph_name.value.startswith(ONTOLOGY_GRAPH_BASE)]  # type: ignore[union-attr]
+    data = [q for q in asserted if not q.graph_name.value.startswith(ONTOLOGY_GRAPH_BASE)]  # type: ignore[union-attr]
+    shapes_graph = Graph()
+    for path in shapes if shapes is not None else shapes_paths():
+        shapes_graph += parse_file(Path(path)).triples
+    shape_quads = canonical_quads(
+        ox.Quad(*(to_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+        for triple in shapes_graph
+    )
+    whole = _triples(asserted)
+
+    files = [
+        _file(_ONTOLOGY_TTL, "The ontology and its SKOS vocabularies, Turtle", _TURTLE,
+              _triples(ontology)),
+        _file(_ONTOLOGY_OWL, "The ontology and its SKOS vocabularies, RDF/XML (for Protégé)",
+              _RDFXML, _triples(ontology)),
+        _file(_DATA, "The data, Turtle", _TURTLE, _triples(data)),
+        _file(_SHAPES, "The SHACL shapes the data satisfies, Turtle", _TURTLE,
+              _triples(shape_quads)),
+        _file(_NT, "The whole graph (ontology and data), N-Triples", _NTRIPLES, whole),
+        _file(_NQ, "The whole graph, one named graph per source file, N-Quads", _NQUADS,
+              asserted),
+        _file(_JSONLD_FILE, "The whole graph, one named graph per source file, JSON-LD",
+              _JSONLD, asserted),
+    ]  # fmt: skip
+    if inferred:
+        files.append(
+            _file(_INFERRED, "Inferred triples, kept apart from the asserted ones, Turtle",
+                  _TURTLE, _triples(inferred))
+        )  # fmt: skip
+    description = _description(
+        kg, files, whole, version=version, issued=issued, base_url=base, title=title,
+        publisher=publisher,
+    )  # fmt: skip
+    files.append(_file(_VOID, "The VoID and DCAT description of this release", _TURTLE,
+                       description))  # fmt: skip
+    for made in files:
+        _check(made, parsers)
+
+    sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
+    listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReleaseError(f"{target}: the folder cannot be made: {error.strerror}") from error
+    stale = target / _INFERRED
+    if not inferred and stale.is_file():
+        stale.unlink()  # left by an earlier release into the same folder
+    for name, content in [*((made.name, made.data) for made in files), (_SUMS, listing)]:
+        # SHA256SUMS last: a folder that has it is complete.
+        atomic_write(target / name, content)
+        (target / name).chmod(0o644)  # published files are for everyone to read
+    return Release(
+        version=version,
+        issued=issued,
+        folder=target,
+        files=(*(target / made.name for made in files), target / _SUMS),
+        sha256=sums,
+        triples=len(whole),
+        checked_with=parsers,
+    )

@@ -1,0 +1,132 @@
+r"""RDF terms across engines: rdflib's, Oxigraph's, SPARQL JSON results and SPARQL text.
+
+Every store hands results back as rdflib terms, the same whichever engine answered, so that
+results compare equal across stores. Plain strings are ``Literal("x")`` (never
+``"x"^^xsd:string``, which RDF 1.1 makes the same literal).
+
+>>> print(to_sparql(Literal('say "hi"\n', lang="km")))
+"say \"hi\"\n"@km
+>>> from_oxigraph(to_oxigraph(Literal(8)))
+rdflib.term.Literal('8', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+__all__ = [
+    "from_oxigraph",
+    "from_sparql_json",
+    "is_valid_iri",
+    "to_oxigraph",
+    "to_sparql",
+]
+
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def _escape(char: str) -> str:
+    # Non-ASCII characters are written as \u escapes: some servers (Virtuoso) misread raw
+    # UTF-8 in a query's string constants.
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if ord(char) < 0x80:
+        return char
+    return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
+
+
+def is_valid_iri(iri: str) -> bool:
+    """Whether ``iri`` can be written as a SPARQL or N-Triples ``<IRI>`` as it is.
+
+    >>> is_valid_iri("https://w3id.org/accsm-kg/id/cambodia"), is_valid_iri("http://x/> }")
+    (True, False)
+    """
+    return bool(_IRI.match(iri)) and ":" in iri
+
+
+def from_oxigraph(term: object, bnodes: dict[str, BNode] | None = None) -> Node:
+    """Return the rdflib term for an Oxigraph term; ``bnodes`` maps blank node labels."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        if bnodes is None:
+            return BNode(term.value)
+        return bnodes.setdefault(term.value, BNode())
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term: {term!r}")
+
+
+def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Return the Oxigraph term for an rdflib term."""
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"unexpected term: {node!r}")
+
+
+def from_sparql_json(value: Mapping[str, str]) -> Node:
+    """Return the rdflib term for one value of SPARQL 1.1 JSON results."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        # Servers label blank nodes as they like ("nodeID://b10022"): keep a label of the
+        # same node stable, but one that N-Triples and Turtle can write.
+        label = value["value"]
+        if _LABEL.match(label):
+            return BNode(label)
+        return BNode("x" + hashlib.sha1(label.encode("utf-8")).hexdigest()[:20])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype is None or datatype == str(XSD.string):
+        return Literal(value["value"])
+    return Literal(value["value"], datatype=URIRef(datatype))
+
+
+def to_sparql(node: Node) -> str:
+    """Write an IRI or literal in SPARQL (and N-Triples) syntax, escaped so it stays one term.
+
+    :raises ValueError: for an IRI with characters an ``<IRI>`` cannot hold, or a blank node.
+    """
+    if isinstance(node, URIRef):
+        if not is_valid_iri(str(node)):
+            raise ValueError(f"not a valid IRI: {str(node)!r}")
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = "".join(_escape(c) for c in str(node))
+        if node.language:
+            return f'"{text}"@{node.language}'
+        if node.datatype is not None and node.datatype != XSD.string:
+            return f'"{text}"^^{to_sparql(node.datatype)}'
+        return f'"{text}"'
+    raise ValueError(f"cannot write {node!r} in a query")

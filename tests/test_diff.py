@@ -1,0 +1,93 @@
+"""Diffs: the triples added and removed between two dumps, by subject, as text and Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import accsm_kg
+from accsm_kg import KnowledgeGraph, TurtleSyntaxError, diff_dumps
+from accsm_kg.cli import main
+
+
+@pytest.fixture(scope="module")
+def dumps(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph dumped as Turtle, N-Quads and JSON-LD."""
+    folder = tmp_path_factory.mktemp("dumps")
+    for name, fmt in (("kg.ttl", "turtle"), ("kg.nq", "nquads"), ("kg.jsonld", "jsonld")):
+        kg.dump(folder / name, fmt)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph plus one triple, dumped as N-Triples."""
+    path = tmp_path_factory.mktemp("changed") / "kg.nt"
+    extra = Path(__file__).parent / "resources" / "release" / "one-more-triple.ttl"
+    accsm_kg.load(extra).dump(path, "ntriples")
+    return path
+
+
+def test_same_graph_in_other_formats_is_equal(dumps: Path) -> None:
+    """Turtle, N-Quads and JSON-LD dumps of one graph show no change."""
+    assert diff_dumps(dumps / "kg.ttl", dumps / "kg.nq").equal
+    assert diff_dumps(dumps / "kg.nq", dumps / "kg.jsonld").equal
+
+
+def test_blank_node_labels_do_not_count(resources: Path) -> None:
+    """One graph written with other blank-node labels shows no change."""
+    folder = resources / "release"
+    changes = diff_dumps(folder / "blank-nodes-a.ttl", folder / "blank-nodes-b.ttl")
+    assert changes.equal, changes.to_text()
+
+
+def test_one_added_triple_is_reported_with_its_subject_label(dumps: Path, changed: Path) -> None:
+    """The text names the subject with its English and Khmer labels, and the added triple."""
+    changes = diff_dumps(dumps / "kg.ttl", changed)
+    assert not changes.equal
+    assert len(changes.added) == 1
+    assert changes.removed == ()
+    text = changes.to_text()
+    assert text.splitlines()[0].startswith("1 triple added, 0 removed, in 1 subject")
+    assert "kg:cambodia  (Cambodia / កម្ពុជា)" in text
+    assert '  + rdfs:comment "A test comment, not a fact of any source."@en' in text
+
+
+def test_removed_triples_and_markdown(dumps: Path, changed: Path) -> None:
+    """The other way round, the triple is removed; Markdown gives a table per subject."""
+    markdown = diff_dumps(changed, dumps / "kg.jsonld").to_markdown()
+    assert "### `kg:cambodia` — Cambodia / កម្ពុជា" in markdown
+    assert "| change | predicate | object |" in markdown
+    assert '| removed | `rdfs:comment` | `"A test comment, not a fact of any source."@en` |' in (
+        markdown
+    )
+
+
+def test_cli_exit_codes(dumps: Path, changed: Path, resources: Path) -> None:
+    """accsm-kg diff exits 0 when equal, 1 when different, 2 on a file that does not parse."""
+    runner = CliRunner()
+    same = runner.invoke(main, ["diff", str(dumps / "kg.ttl"), str(dumps / "kg.nq")])
+    assert same.exit_code == 0
+    assert same.stdout.startswith("no change")
+    different = runner.invoke(main, ["diff", str(dumps / "kg.ttl"), str(changed), "-f", "markdown"])
+    assert different.exit_code == 1
+    assert different.stdout.startswith("## Changes from")
+    broken = runner.invoke(
+        main, ["diff", str(dumps / "kg.ttl"), str(resources / "release" / "broken.nt")]
+    )
+    assert broken.exit_code == 2
+    assert "broken.nt:2" in broken.stderr
+
+
+def test_errors_name_the_file(resources: Path, tmp_path: Path) -> None:
+    """A file that does not parse, or does not exist, or is not RDF, raises a named error."""
+    with pytest.raises(TurtleSyntaxError) as caught:
+        diff_dumps(resources / "release" / "broken.nt", resources / "release" / "broken.nt")
+    assert caught.value.lineno == 2
+    with pytest.raises(accsm_kg.SourceNotFoundError):
+        diff_dumps(tmp_path / "missing.ttl", tmp_path / "missing.ttl")
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(accsm_kg.UnsupportedFileError):
+        diff_dumps(tmp_path / "notes.txt", tmp_path / "notes.txt")

@@ -1,0 +1,313 @@
+"""Releases: byte-identical, complete, described, and read back by three parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF
+
+import accsm_kg
+from accsm_kg import KnowledgeGraph, ReleaseError, RoundTripError, make_release
+from accsm_kg import release as release_module
+from accsm_kg.cli import main
+from accsm_kg.loading import ParsedFile, parse_file
+from accsm_kg.release import INFERRED_GRAPH_BASE, ONTOLOGY_GRAPH_BASE
+from accsm_kg.resources import shapes_paths
+
+ISSUED = dt.date(2025, 1, 31)
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+
+def _rapper() -> str:
+    found = shutil.which("rapper")
+    if found is None:
+        pytest.fail(
+            "rapper is not installed: install the raptor2-utils package "
+            "(apt-get install raptor2-utils; .ci/run does it)"
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def released(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of the bundled graph, checked with all three parsers."""
+    _rapper()
+    folder = tmp_path_factory.mktemp("release") / "0.1.0"
+    make_release(kg, folder, version="0.1.0", issued=ISSUED, rapper=True)
+    return folder
+
+
+def _release_in_subprocess(folder: Path, *extra: str, seed: str = "12345") -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run(
+        [sys.executable, "-m", "accsm_kg", "release", "--version", "0.1.0", "-o", str(folder),
+         "--issued", ISSUED.isoformat(), "--rapper", *extra],
+        check=True, env=env, capture_output=True,
+    )  # fmt: skip
+
+
+def test_two_releases_are_byte_identical(released: Path, tmp_path: Path) -> None:
+    """The same graph, version and date give the same bytes, in another process too."""
+    again = tmp_path / "again"
+    _release_in_subprocess(again)
+    names = sorted(p.name for p in released.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    for name in names:
+        assert (released / name).read_bytes() == (again / name).read_bytes(), name
+    assert subprocess.run(["diff", "-r", str(released), str(again)], check=False).returncode == 0
+
+
+def test_release_holds_every_file(released: Path) -> None:
+    """A release has the ontology, data and shapes, the whole graph in 3 forms, VoID and sums."""
+    assert sorted(p.name for p in released.iterdir()) == [
+        "SHA256SUMS",
+        "accsm-kg-data.ttl",
+        "accsm-kg-ontology.owl",
+        "accsm-kg-ontology.ttl",
+        "accsm-kg-shapes.ttl",
+        "accsm-kg-void.ttl",
+        "accsm-kg.jsonld",
+        "accsm-kg.nq",
+        "accsm-kg.nt",
+    ]
+
+
+def test_sha256sums_list_every_file(released: Path) -> None:
+    """SHA256SUMS has the right hash of every other file, in sha256sum's format."""
+    lines = (released / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in lines)
+    others = {p.name for p in released.iterdir()} - {"SHA256SUMS"}
+    assert set(listed) == others
+    for name, digest in listed.items():
+        assert hashlib.sha256((released / name).read_bytes()).hexdigest() == digest
+    if shutil.which("sha256sum"):
+        check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=released, check=False)
+        assert check.returncode == 0
+
+
+def test_one_triple_change_differs_only_in_that_triple(
+    released: Path, tmp_path: Path, resources: Path
+) -> None:
+    """After adding one triple, `diff` shows that triple alone in each dump of the graph."""
+    changed = tmp_path / "changed"
+    _release_in_subprocess(changed, "--data", str(resources / "release" / "one-more-triple.ttl"))
+    triple = (
+        "<https://w3id.org/accsm-kg/id/cambodia> <http://www.w3.org/2000/01/rdf-schema#comment> "
+        '"A test comment, not a fact of any source."@en'
+    )
+
+    def diff_lines(name: str) -> list[str]:
+        done = subprocess.run(
+            ["diff", str(released / name), str(changed / name)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, name
+        return [line for line in done.stdout.splitlines() if line[:1] in "<>"]
+
+    assert diff_lines("accsm-kg.nt") == [f"> {triple} ."]
+    graph = "<" + accsm_kg.resources.graph_iri(resources / "release" / "one-more-triple.ttl") + ">"
+    assert diff_lines("accsm-kg.nq") == [f"> {triple} {graph} ."]
+    assert diff_lines("accsm-kg-data.ttl") == [
+        '> \trdfs:comment "A test comment, not a fact of any source."@en ;'
+    ]
+    for name in ("accsm-kg-ontology.ttl", "accsm-kg-ontology.owl", "accsm-kg-shapes.ttl"):
+        assert (released / name).read_bytes() == (changed / name).read_bytes(), name
+    changes = accsm_kg.diff_dumps(released, changed)
+    assert len(changes.added) == 1
+    assert not changes.removed
+
+
+def _rdflib_graph(quads: list[tuple[object, ...]]) -> Graph:
+    graph = Graph()
+    for s, p, o, *_ in quads:
+        graph.add((s, p, o))  # type: ignore[arg-type]
+    return graph
+
+
+def _expected(kg: KnowledgeGraph, name: str) -> dict[str, Graph]:
+    """What a file must hold, by named graph ("" for the default graph), made from kg itself."""
+    quads = list(kg.store.quads())
+    ontology = [q for q in quads if str(q[3]).startswith(ONTOLOGY_GRAPH_BASE)]
+    data = [q for q in quads if not str(q[3]).startswith(ONTOLOGY_GRAPH_BASE)]
+    if name in ("accsm-kg-ontology.ttl", "accsm-kg-ontology.owl"):
+        return {"": _rdflib_graph(ontology)}
+    if name == "accsm-kg-data.ttl":
+        return {"": _rdflib_graph(data)}
+    if name == "accsm-kg-shapes.ttl":
+        shapes = Graph()
+        for path in shapes_paths():
+            shapes += parse_file(path).triples
+        return {"": shapes}
+    if name == "accsm-kg.nt":
+        return {"": _rdflib_graph(quads)}
+    graphs: dict[str, Graph] = {}
+    for s, p, o, g in quads:
+        graphs.setdefault(str(g), Graph()).add((s, p, o))
+    return graphs
+
+
+SYNTAX = {  # file -> (rdflib format, Oxigraph format, rapper format or None)
+    "accsm-kg-ontology.ttl": ("turtle", ox.RdfFormat.TURTLE, "turtle"),
+    "accsm-kg-ontology.owl": ("xml", ox.RdfFormat.RDF_XML, "rdfxml"),
+    "accsm-kg-data.ttl": ("turtle", ox.RdfFormat.TURTLE, "turtle"),
+    "accsm-kg-shapes.ttl": ("turtle", ox.RdfFormat.TURTLE, "turtle"),
+    "accsm-kg.nt": ("nt", ox.RdfFormat.N_TRIPLES, "ntriples"),
+    "accsm-kg.nq": ("nquads", ox.RdfFormat.N_QUADS, "nquads"),
+    "accsm-kg.jsonld": ("json-ld", ox.RdfFormat.JSON_LD, None),  # rapper reads no JSON-LD
+}
+
+
+def _by_graph_oxigraph(data: bytes, fmt: ox.RdfFormat) -> dict[str, Graph]:
+    graphs: dict[str, Graph] = {}
+    for quad in ox.parse(data, format=fmt):
+        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        graphs.setdefault(name, Graph()).add(
+            tuple(release_module.to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+        )
+    return graphs
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("name", sorted(SYNTAX))
+@pytest.mark.parametrize("parser", ["rdflib", "pyoxigraph", "rapper"])
+def test_every_file_parses_back_to_its_graph(
+    kg: KnowledgeGraph, released: Path, name: str, parser: str
+) -> None:
+    """Each file, read by rdflib, Oxigraph and rapper, is isomorphic to the graph it holds."""
+    rdflib_format, ox_format, rapper_format = SYNTAX[name]
+    data = (released / name).read_bytes()
+    if parser == "rdflib":
+        dataset = Dataset()
+        dataset.parse(data=data, format=rdflib_format)
+        found: dict[str, Graph] = {}
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            graph_name = g.identifier if isinstance(g, Graph) else g
+            key = "" if str(graph_name) == "urn:x-rdflib:default" else str(graph_name)
+            found.setdefault(key, Graph()).add((s, p, o))
+    elif parser == "pyoxigraph":
+        found = _by_graph_oxigraph(data, ox_format)
+    else:
+        if rapper_format is None:
+            assert name.endswith(".jsonld")  # rdflib and Oxigraph check it (above)
+            return
+        done = subprocess.run(
+            [_rapper(), "-q", "-i", rapper_format, "-o", "nquads", "-", "http://example.org/"],
+            input=data, capture_output=True, check=True,
+        )  # fmt: skip
+        found = _by_graph_oxigraph(done.stdout, ox.RdfFormat.N_QUADS)
+    expected = _expected(kg, name)
+    assert sorted(found) == sorted(expected)
+    for graph_name, graph in expected.items():
+        assert isomorphic(found[graph_name], graph), (name, graph_name)
+
+
+def test_void_and_dcat_describe_the_release(kg: KnowledgeGraph, released: Path) -> None:
+    """The description gives version, date, licence, counts, and each file's type and size."""
+    void = Graph().parse(released / "accsm-kg-void.ttl")
+    dataset = URIRef("https://w3id.org/accsm-kg/release/0.1.0")
+    assert (dataset, RDF.type, DCAT.Dataset) in void
+    assert (dataset, RDF.type, VOID.Dataset) in void
+    assert void.value(dataset, DCAT.version) == Literal("0.1.0")
+    assert void.value(dataset, DCTERMS.issued) == Literal(ISSUED)
+    assert void.value(dataset, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert void.value(dataset, DCTERMS.publisher) is not None
+    assert void.value(dataset, DCTERMS.title) is not None
+    assert int(void.value(dataset, VOID.triples)) == len(kg)  # type: ignore[arg-type]
+    meeting = URIRef("https://w3id.org/accsm-kg/ontology#Meeting")
+    partition = void.value(predicate=VOID["class"], object=meeting)
+    assert int(void.value(partition, VOID.entities)) == len(  # type: ignore[arg-type]
+        set(kg.union().subjects(RDF.type, meeting))
+    )
+    files = {p.name for p in released.iterdir()} - {"SHA256SUMS", "accsm-kg-void.ttl"}
+    for name in files:
+        url = URIRef(f"{dataset}/{name}")
+        assert (dataset, DCAT.distribution, url) in void, name
+        assert int(void.value(url, DCAT.byteSize)) == (released / name).stat().st_size  # type: ignore[arg-type]
+        assert str(void.value(url, DCAT.mediaType)).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+
+
+def test_inferred_triples_are_kept_apart(tmp_path: Path) -> None:
+    """Triples in an inferred graph go to their own file, not into the asserted dumps."""
+    kg = accsm_kg.load()
+    inferred = Graph()
+    triple = (
+        URIRef("https://w3id.org/accsm-kg/id/cambodia"),
+        RDF.type,
+        URIRef("http://xmlns.com/foaf/0.1/Agent"),
+    )
+    inferred.add(triple)
+    kg.store.add_files([ParsedFile(tmp_path, URIRef(INFERRED_GRAPH_BASE + "/test"), inferred)])
+    made = make_release(kg, tmp_path / "out", version="0.1.0", issued=ISSUED, rapper=False)
+    assert isomorphic(Graph().parse(made.folder / "accsm-kg-inferred.ttl"), inferred)
+    assert triple not in Graph().parse(made.folder / "accsm-kg.nt")
+    assert "accsm-kg-inferred.ttl" in made.sha256
+
+
+def test_nothing_is_written_when_a_file_does_not_parse_back(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that does not read back as its graph stops the release before anything is written."""
+    serialise = release_module._serialise
+
+    def drop_a_line(quads: list[ox.Quad], syntax: object) -> bytes:
+        data = serialise(quads, syntax)  # type: ignore[arg-type]
+        return data.split(b"\n", 1)[1] if syntax is release_module._NTRIPLES else data
+
+    monkeypatch.setattr(release_module, "_serialise", drop_a_line)
+    with pytest.raises(RoundTripError, match=r"accsm-kg\.nt: read back with rdflib"):
+        make_release(kg, tmp_path / "out", version="0.1.0", issued=ISSUED, rapper=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_version_is_refused(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """A version that is not X.Y.Z is a ReleaseError (a ValueError)."""
+    with pytest.raises(ReleaseError, match=r"X\.Y\.Z") as caught:
+        make_release(kg, tmp_path, version="v1", issued=ISSUED, rapper=False)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_missing_rapper_is_named(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for rapper where it is not installed says which package to install."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ReleaseError, match="raptor2-utils"):
+        make_release(kg, tmp_path, version="0.1.0", issued=ISSUED, rapper=True)
+
+
+def test_cli_release(tmp_path: Path) -> None:
+    """accsm-kg release writes the files, lists them, and says how they were checked."""
+    result = CliRunner().invoke(
+        main,
+        ["release", "--version", "1.2.3", "-o", str(tmp_path / "r"), "--issued", "2025-02-01",
+         "--no-rapper"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "r" / "SHA256SUMS") in result.stdout
+    assert "release 1.2.3 (2025-02-01)" in result.stderr
+    void = (tmp_path / "r" / "accsm-kg-void.ttl").read_text(encoding="utf-8")
+    assert '"2025-02-01"^^xsd:date' in void
+
+
+def test_cli_release_bad_version_exits_2(tmp_path: Path) -> None:
+    """A bad version is a short error and exit code 2."""
+    result = CliRunner().invoke(main, ["release", "--version", "1", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "X.Y.Z" in result.stderr
