@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from .errors import SourceNotFoundError, TurtleSyntaxError, UnsupportedFileError
 from .knowledge_graph import PREFIXES
-from .release import to_rdflib
+from .terms import curie, from_oxigraph
 
 __all__ = ["GraphDiff", "diff_dumps", "diff_graphs", "read_graph"]
 
@@ -75,7 +75,7 @@ def _read_file(path: Path, graph: Graph) -> None:
             graph.add(
                 tuple(  # type: ignore[arg-type]
                     bnodes.setdefault(t.value, BNode()) if isinstance(t, ox.BlankNode) else
-                    to_rdflib(t)
+                    from_oxigraph(t)
                     for t in (quad.subject, quad.predicate, quad.object)
                 )
             )  # fmt: skip
@@ -129,11 +129,8 @@ class GraphDiff:
         return not self.added and not self.removed
 
     def _show(self, term: Node) -> str:
-        if isinstance(term, URIRef) and self.namespaces is not None:
-            try:
-                return self.namespaces.curie(term, generate=False)
-            except (KeyError, ValueError):
-                return f"<{term}>"
+        if isinstance(term, URIRef):
+            return curie(term, self.namespaces)
         if isinstance(term, BNode):
             return f"_:{str(term)[:12]}"
         if isinstance(term, Literal):

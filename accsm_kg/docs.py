@@ -30,6 +30,7 @@ from .knowledge_graph import KnowledgeGraph
 from .publish import atomic_write
 from .queries import named_queries
 from .release import ONTOLOGY_GRAPH_BASE
+from .terms import curie
 
 __all__ = ["Link", "TermDoc", "build_docs", "ontology_terms"]
 
@@ -108,12 +109,7 @@ class _Renderer:
             self.namespaces.bind(prefix, iri)
 
     def curie(self, term: Node) -> str:
-        if isinstance(term, URIRef):
-            try:
-                return self.namespaces.curie(term, generate=False)
-            except (KeyError, ValueError):
-                return f"<{term}>"
-        return str(term)
+        return curie(term, self.namespaces) if isinstance(term, URIRef) else str(term)
 
     def link(self, term: Node, page: str = "") -> Link:
         if isinstance(term, Literal):

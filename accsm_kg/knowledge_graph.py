@@ -29,6 +29,7 @@ from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .sparql import PreparedQuery, bind, prepare
 from .store import RemoteStore, Store, StoreName, open_store
+from .terms import curie
 from .validate import ValidationReport, khmer_date_violations, validate_graph
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
@@ -107,12 +108,7 @@ class KnowledgeGraph:
         return "\n".join(lines)
 
     def _curie(self, node: object) -> str:
-        if isinstance(node, URIRef):
-            try:
-                return self.namespaces.curie(node, generate=False)
-            except (KeyError, ValueError):
-                return f"<{node}>"
-        return str(node)
+        return curie(node, self.namespaces) if isinstance(node, URIRef) else str(node)
 
     def __repr__(self) -> str:
         """Show the size and the store."""

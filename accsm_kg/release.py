@@ -34,15 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Node
 
 from .errors import ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
 from .publish import atomic_write
 from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, shapes_paths
+from .terms import to_oxigraph
 
 __all__ = [
     "INFERRED_GRAPH_BASE",
@@ -50,8 +50,6 @@ __all__ = [
     "Release",
     "canonical_quads",
     "make_release",
-    "to_oxigraph",
-    "to_rdflib",
 ]
 
 #: Named graphs under this IRI hold the ontology (``ontology/*.ttl``).
@@ -133,41 +131,6 @@ class Release:
 
 
 # -- terms ------------------------------------------------------------------------------------
-
-
-def to_oxigraph(term: Node) -> OxTerm:
-    """Return the Oxigraph term for an rdflib term.
-
-    >>> to_oxigraph(Literal("ក", lang="km"))
-    <Literal value=ក language=km>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = term.datatype or URIRef(_XSD + "string")
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def to_rdflib(term: OxTerm) -> Node:
-    """Return the rdflib term for an Oxigraph term.
-
-    >>> to_rdflib(ox.NamedNode("https://w3id.org/accsm-kg/id/cambodia"))
-    rdflib.term.URIRef('https://w3id.org/accsm-kg/id/cambodia')
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD + "string":
-        return Literal(term.value)  # a simple literal, as rdflib's own parsers give it
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _term_key(term: object) -> tuple[int, int, str]:

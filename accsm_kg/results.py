@@ -25,6 +25,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
+from .terms import curie
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -143,13 +145,8 @@ class Rows(Sequence[Row]):
     def _short(self, value: Node | None) -> str:
         if value is None:
             return ""
-        if isinstance(value, URIRef) and self._namespaces is not None:
-            try:
-                return self._namespaces.curie(value, generate=False)
-            except (KeyError, ValueError):
-                return f"<{value}>"
         if isinstance(value, URIRef):
-            return f"<{value}>"
+            return curie(value, self._namespaces)
         if isinstance(value, Literal):
             return str(value)
         return value.n3()

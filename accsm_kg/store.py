@@ -44,7 +44,7 @@ from .errors import (
     StoreError,
 )
 from .loading import ParsedFile
-from .sparql import PreparedQuery, inline_bindings
+from .sparql import PreparedQuery, inline_bindings, prepare
 from .terms import from_oxigraph, from_sparql_json, to_oxigraph, to_sparql
 
 if TYPE_CHECKING:
@@ -227,7 +227,8 @@ class OxigraphStore(Store):
                     saved[graph.value] = list(
                         self._store.quads_for_pattern(None, None, None, graph)
                     )
-                self._store.clear_graph(graph) if self._store.contains_named_graph(graph) else None
+                if self._store.contains_named_graph(graph):
+                    self._store.clear_graph(graph)
                 self._store.extend(
                     ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
                     for s, p, o in parsed.triples
@@ -440,8 +441,6 @@ class RemoteStore(Store):
         return sorted(URIRef(str(row[0])) for row in rows if isinstance(row[0], URIRef))
 
     def _select_text(self, text: str) -> list[tuple[Node | None, ...]]:
-        from .sparql import prepare
-
         return self.select(prepare(text, {}), {})[1]
 
     def select(

@@ -18,10 +18,11 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
 __all__ = [
+    "curie",
     "from_oxigraph",
     "from_sparql_json",
     "is_valid_iri",
@@ -59,6 +60,20 @@ def is_valid_iri(iri: str) -> bool:
     (True, False)
     """
     return bool(_IRI.match(iri)) and ":" in iri
+
+
+def curie(iri: URIRef, namespaces: NamespaceManager | None) -> str:
+    """Return ``prefix:local`` for an IRI under a bound prefix, else ``<iri>``.
+
+    >>> curie(URIRef("https://schema.org/Event"), None)
+    '<https://schema.org/Event>'
+    """
+    if namespaces is not None:
+        try:
+            return namespaces.curie(iri, generate=False)
+        except (KeyError, ValueError):
+            pass
+    return f"<{iri}>"
 
 
 def from_oxigraph(term: object, bnodes: dict[str, BNode] | None = None) -> Node:

@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from .errors import KhmerDateError, ShapesError
 from .khmer import check_lunar_date, parse_khmer_date
+from .terms import curie
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,11 +91,8 @@ class ValidationReport:
     def _short(self, node: Node | None) -> str:
         if node is None:
             return "-"
-        if isinstance(node, URIRef) and self.namespaces is not None:
-            try:
-                return self.namespaces.curie(node, generate=False)
-            except (KeyError, ValueError):
-                return f"<{node}>"
+        if isinstance(node, URIRef):
+            return curie(node, self.namespaces)
         return node.n3()
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from accsm_kg.cli import main
 from accsm_kg.loading import ParsedFile, parse_file
 from accsm_kg.release import INFERRED_GRAPH_BASE, ONTOLOGY_GRAPH_BASE
 from accsm_kg.resources import shapes_paths
+from accsm_kg.terms import from_oxigraph
 
 ISSUED = dt.date(2025, 1, 31)
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -174,7 +175,7 @@ def _by_graph_oxigraph(data: bytes, fmt: ox.RdfFormat) -> dict[str, Graph]:
     for quad in ox.parse(data, format=fmt):
         name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
         graphs.setdefault(name, Graph()).add(
-            tuple(release_module.to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+            tuple(from_oxigraph(t) for t in (quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
         )
     return graphs
 
