@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import khmer
+from . import curation, khmer
 from .diff import diff_dumps
 from .docs import build_docs
 from .errors import AccsmKgError
@@ -346,3 +346,51 @@ def docs_command(output: Path, data: tuple[Path, ...], no_bundled: bool) -> None
     """Write HTML documentation: the ontology in English and Khmer, and the named queries."""
     for path in build_docs(_load(data, no_bundled), output):
         click.echo(path)
+
+
+@main.command("import")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("-k", "--kind", help="The template of the rows (default: from the file's name).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Turtle file to write (default: data/curated/<name of FILE>.ttl).",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="More Turtle files or folders the rows refer to (repeatable).",
+)
+@click.option(
+    "--template",
+    "template_kind",
+    metavar="KIND",
+    help="Print the CSV header of a template (its columns described on stderr), and stop.",
+)
+@_errors_exit_2
+def import_(
+    file: Path | None,
+    kind: str | None,
+    output: Path | None,
+    data: tuple[Path, ...],
+    template_kind: str | None,
+) -> None:
+    """Import a curator's rows (FILE.csv or FILE.yaml) as Turtle, validated before it is written.
+
+    Errors name the row and the column; nothing is written then. Importing the same rows again
+    leaves the file as it is.
+    """
+    if template_kind is not None:
+        chosen = curation.template(template_kind)
+        click.echo(chosen.header())
+        click.echo(chosen.describe(), err=True)
+        return
+    if file is None:
+        raise click.UsageError("give FILE to import, or --template KIND")
+    result = curation.import_file(file, kind=kind, output=output, data=data)
+    state = "wrote" if result.changed else "unchanged:"
+    rows = f"{len(result.subjects)} {result.kind} rows, {result.triples} triples"
+    click.echo(f"{state} {result.path} ({rows})")

@@ -7,16 +7,23 @@
     │   ├── SourceNotFoundError        (FileNotFoundError) a path that does not exist
     │   ├── UnsupportedFileError       (ValueError) a file that is not an RDF format we read
     │   ├── TurtleSyntaxError          (SyntaxError) with filename, lineno and offset
-    │   └── InvalidLiteralError        (ValueError) e.g. "2020-13-45"^^xsd:date
+    │   ├── InvalidLiteralError        (ValueError) e.g. "2020-13-45"^^xsd:date
+    │   ├── EncodingError              (ValueError) a file that is not UTF-8 text
+    │   ├── EmptyFileError             (ValueError) a file with nothing in it
+    │   ├── NoRdfFilesError            (FileNotFoundError) a folder holding no RDF file
+    │   └── ImportNotFoundError        (LookupError) an owl:imports not in the offline catalog
     ├── QueryError                     a SPARQL query that cannot be run as asked
     │   ├── SparqlSyntaxError          (SyntaxError) with lineno and offset
     │   ├── QueryFormError             (TypeError) SELECT sent to ask(), and so on
     │   ├── UnknownQueryError          (LookupError) no named query of that name
-    │   └── BindingError               (ValueError) a binding that names no variable or
-    │                                  holds a value that is not an RDF term
+    │   ├── BindingError               (ValueError) a binding that names no variable or
+    │   │                              holds a value that is not an RDF term
+    │   └── QueryTimeoutError          (TimeoutError) a query that ran past its timeout
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
+    ├── CurationError                  (ValueError) curated rows that cannot be imported,
+    │                                  each problem with its file, row and column
     ├── ReleaseError                   (ValueError) a release that cannot be made as asked
     │   └── RoundTripError             a file of a release that does not parse back to its graph
     ├── KhmerDateError                 (ValueError) a Khmer date or numeral that cannot be read
@@ -33,19 +40,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "AccsmKgError",
     "AuthenticationError",
     "BindingError",
+    "CurationError",
     "DumpError",
+    "EmptyFileError",
+    "EncodingError",
     "FormatError",
+    "ImportNotFoundError",
     "InvalidLiteralError",
     "KhmerDateError",
     "KhmerDateMismatchError",
     "KhmerNumeralError",
     "LoadError",
+    "NoRdfFilesError",
     "QueryError",
     "QueryFormError",
+    "QueryTimeoutError",
     "ReadOnlyStoreError",
     "ReleaseError",
     "RemoteError",
@@ -125,6 +140,49 @@ class InvalidLiteralError(LoadError, ValueError):
         self.datatype = datatype
 
 
+class EncodingError(LoadError, ValueError):
+    """A file that is not UTF-8 text; ``lineno`` and ``offset`` say where the first bad byte is."""
+
+    def __init__(self, filename: str, lineno: int, offset: int, problem: str) -> None:
+        super().__init__(f"{filename}:{lineno}:{offset}: {problem}")
+        self.filename = filename
+        self.lineno = lineno
+        self.offset = offset
+
+
+class EmptyFileError(LoadError, ValueError):
+    """A file with nothing in it (no bytes, or only white space)."""
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(f"{filename}: the file is empty; an RDF file holds at least one triple")
+        self.filename = filename
+
+
+class NoRdfFilesError(LoadError, FileNotFoundError):
+    """A folder given to load that holds no ``.ttl`` or ``.nt`` file at all."""
+
+    def __init__(self, folder: str, others: list[str]) -> None:
+        seen = f" (it holds only: {', '.join(others[:5])}{', ...' if len(others) > 5 else ''})"
+        super().__init__(f"{folder}: no .ttl or .nt file in this folder{seen if others else ''}")
+        self.filename = folder
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ImportNotFoundError(LoadError, LookupError):
+    """An ``owl:imports`` of an IRI that is neither loaded nor in the offline catalog."""
+
+    def __init__(self, filename: str, iri: str, known: list[str]) -> None:
+        super().__init__(
+            f"{filename}: owl:imports <{iri}> is not in the offline catalog and accsm-kg never "
+            f"fetches from the network; load a local copy of it too (catalogued: "
+            f"{', '.join(known)})"
+        )
+        self.filename = filename
+        self.iri = iri
+
+
 class QueryError(AccsmKgError):
     """A SPARQL query that cannot be run as asked."""
 
@@ -178,6 +236,17 @@ class BindingError(QueryError, ValueError):
     """A binding that names no variable of the query, or whose value is not an RDF term."""
 
 
+class QueryTimeoutError(QueryError, TimeoutError):
+    """A query that did not finish within its ``timeout`` (seconds); nothing was changed."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(
+            f"the query did not finish within {timeout:g} s; narrow it down or give a larger "
+            "timeout"
+        )
+        self.timeout = timeout
+
+
 class ShapesError(AccsmKgError, ValueError):
     """SHACL shapes that cannot be used for validation."""
 
@@ -191,6 +260,24 @@ class DumpError(AccsmKgError, OSError):
 
 class FormatError(AccsmKgError, ValueError):
     """An output format accsm-kg does not write; the message lists those it does."""
+
+
+class CurationError(AccsmKgError, ValueError):
+    """Curated rows (CSV or YAML) that cannot be imported.
+
+    ``problems`` lists each problem, naming the file, the row and the column.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
+
+    @classmethod
+    def listing(cls, path: object, problems: list[str]) -> CurationError:
+        """Return one error for all the ``problems`` found in the file ``path``."""
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        lines = "\n".join(f"  {p}" for p in problems)
+        return cls(f"{count} in {Path(str(path)).name}, nothing written:\n{lines}", list(problems))
 
 
 class StoreError(AccsmKgError):

@@ -21,13 +21,20 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from .errors import QueryFormError, UnknownQueryError
-from .loading import expand_paths, parse_file
+from .errors import EmptyFileError, QueryFormError, ShapesError, UnknownQueryError
+from .loading import expand_paths, parse_file, resolve_imports
 from .publish import dump_quads
 from .queries import NamedQuery, expand_iri, named_queries
 from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
-from .sparql import PreparedQuery, bind, prepare
+from .sparql import (
+    PreparedQuery,
+    bind,
+    inline_update_bindings,
+    prepare,
+    prepare_update,
+    to_term,
+)
 from .store import RemoteStore, Store, StoreName, open_store
 from .terms import curie
 from .validate import ValidationReport, khmer_date_violations, validate_graph
@@ -58,12 +65,19 @@ class KnowledgeGraph:
 
     Make one with :func:`load`. Each query form has its method and its return type:
     :meth:`query` (SELECT, :class:`Rows`), :meth:`ask` (ASK, ``bool``) and :meth:`construct`
-    (CONSTRUCT and DESCRIBE, an rdflib :class:`~rdflib.Graph`).
+    (CONSTRUCT and DESCRIBE, an rdflib :class:`~rdflib.Graph`). SPARQL Update runs only
+    through :meth:`update`, the explicit opt-in to writing.
     """
 
-    def __init__(self, store: Store) -> None:
+    #: Files at least this large (bytes) are streamed into stores that can (Oxigraph) rather
+    #: than parsed in Python's memory.
+    stream_threshold: int = 64 * 2**20
+
+    def __init__(self, store: Store, *, query_timeout: float | None = None) -> None:
         """Wrap ``store``; most users call :func:`load` instead."""
         self.store = store
+        #: Seconds a query may run when its call gives no ``timeout``; ``None``: no limit.
+        self.query_timeout = query_timeout
         self.prefixes: dict[str, str] = dict(PREFIXES)
         self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
         for prefix, iri in self.prefixes.items():
@@ -76,10 +90,24 @@ class KnowledgeGraph:
 
         Each file goes into a named graph of its own. All or nothing: if any file fails to
         parse, none is added and the error names the file and line. A persistent store skips
-        the files it already holds unchanged.
+        the files it already holds unchanged. ``owl:imports`` are read from the offline catalog
+        of vocabularies (never fetched), and added as graphs of their own. Files of at least
+        :attr:`stream_threshold` bytes are streamed from disk where the store can.
         """
         files = [p for p in expand_paths(paths) if not self.store.is_current(p, graph_iri(p))]
-        self.store.add_files([parse_file(p) for p in files])
+        large = [p for p in files if p.stat().st_size >= self.stream_threshold]
+        parsed = [parse_file(p) for p in files if p not in large]
+        parsed += resolve_imports(parsed, self._holds_ontology)
+        if large:
+            self.store.add_large_files(parsed, [(p, graph_iri(p)) for p in large])
+        else:
+            self.store.add_files(parsed)
+
+    def _holds_ontology(self, iri: URIRef) -> bool:
+        if not len(self.store.graph_names()):
+            return False
+        ask = self._prepare("ASK { { ?o a owl:Ontology } UNION { ?x owl:versionIRI ?o } }")
+        return self.store.ask(ask, {"o": iri})
 
     def graphs(self) -> list[URIRef]:
         """Return the named graphs, one per loaded file."""
@@ -119,31 +147,83 @@ class KnowledgeGraph:
     def _prepare(self, sparql: str) -> PreparedQuery:
         return prepare(sparql, self.prefixes)
 
-    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows:
+    def _timeout(self, timeout: float | None) -> float | None:
+        return timeout if timeout is not None else self.query_timeout
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Rows:
         """Run a SELECT query; ``bindings`` give values to its variables.
 
         Values are RDF terms or Python values (see :func:`accsm_kg.sparql.to_term`). The
-        prefixes in :attr:`prefixes` may be used without ``PREFIX`` declarations.
+        prefixes in :attr:`prefixes` may be used without ``PREFIX`` declarations. Past
+        ``timeout`` seconds (default :attr:`query_timeout`), :class:`QueryTimeoutError` is
+        raised; so for :meth:`ask`, :meth:`construct` and :meth:`update`.
         """
         prepared = self._prepare(sparql)
         prepared.expect("query", "SELECT")
-        variables, rows = self.store.select(prepared, bind(prepared, bindings))
+        variables, rows = self.store.select(
+            prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
+        )
         return Rows(variables, rows, namespaces=self.namespaces)
 
-    def ask(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> bool:
+    def ask(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> bool:
         """Run an ASK query."""
         prepared = self._prepare(sparql)
         prepared.expect("ask", "ASK")
-        return self.store.ask(prepared, bind(prepared, bindings))
+        return self.store.ask(prepared, bind(prepared, bindings), timeout=self._timeout(timeout))
 
-    def construct(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Graph:
+    def construct(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound."""
         prepared = self._prepare(sparql)
         prepared.expect("construct", "CONSTRUCT", "DESCRIBE")
-        graph = self.store.construct(prepared, bind(prepared, bindings))
+        graph = self.store.construct(
+            prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
+        )
         for prefix, iri in self.prefixes.items():
             graph.bind(prefix, iri, override=True, replace=True)
         return graph
+
+    def update(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Run SPARQL Update: the one method that writes with SPARQL, so calling it is the opt-in.
+
+        :meth:`query`, :meth:`ask` and :meth:`construct` refuse updates. Every triple written
+        or matched must be inside ``GRAPH <...> { }`` (or under ``WITH``), as every triple of the
+        knowledge graph lives in the named graph of its file. ``LOAD`` and ``SERVICE`` are
+        refused (they reach the network). ``bindings`` work as for queries, for an update of one
+        ``DELETE``/``INSERT ... WHERE`` operation. Embedded stores apply an update all or
+        nothing; a remote store needs ``update_url`` (:func:`connect`).
+
+        >>> kg = load(include_bundled=False)
+        >>> kg.update("INSERT DATA { GRAPH <urn:x:g> { kg:a rdfs:label 'A' } }")
+        >>> kg.ask("ASK { kg:a rdfs:label ?l }", {"l": "A"})
+        True
+        """
+        prepared = prepare_update(sparql, self.prefixes)
+        terms = {name.lstrip("?$"): to_term(value) for name, value in (bindings or {}).items()}
+        self.store.update(inline_update_bindings(prepared, terms), timeout=self._timeout(timeout))
 
     @property
     def named_queries(self) -> dict[str, NamedQuery]:
@@ -189,7 +269,10 @@ class KnowledgeGraph:
         """
         shapes_graph = Graph()
         for path in shapes if shapes is not None else shapes_paths():
-            shapes_graph += parse_file(Path(path)).triples
+            try:
+                shapes_graph += parse_file(Path(path)).triples
+            except EmptyFileError:
+                raise ShapesError(f"{path}: the shapes file is empty, it holds no shape") from None
         report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
         dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
         return report.with_violations(khmer_date_violations(dates))
@@ -250,6 +333,7 @@ def load(
     include_bundled: bool = True,
     store: StoreName = "oxigraph",
     path: str | Path | None = None,
+    query_timeout: float | None = None,
 ) -> KnowledgeGraph:
     """Load the bundled ontology and data, plus any Turtle files or folders given.
 
@@ -259,9 +343,10 @@ def load(
         ``"rdflib"`` (the reference implementation).
     :param path: a folder for a persistent Oxigraph store; reopened, it skips the files it
         already holds unchanged.
+    :param query_timeout: seconds a query may run (:attr:`KnowledgeGraph.query_timeout`).
     :raises LoadError: a file is missing or does not parse; nothing is loaded then.
     """
-    kg = KnowledgeGraph(open_store(store, path))
+    kg = KnowledgeGraph(open_store(store, path), query_timeout=query_timeout)
     files = [*(bundled_paths() if include_bundled else []), *paths]
     kg.add(*files)
     return kg
@@ -274,6 +359,7 @@ def connect(
     auth: tuple[str, str] | None = None,
     timeout: float = 30.0,
     graphs: Iterable[str] | None = None,
+    query_timeout: float | None = None,
 ) -> KnowledgeGraph:
     """Use a SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB...) as the store.
 
@@ -283,6 +369,8 @@ def connect(
     :param timeout: seconds to wait for each answer.
     :param graphs: the named graphs that make up the data (e.g. ``kg.push(...)``'s result); by
         default the server's own default dataset.
+    :param query_timeout: seconds a query may run before :class:`QueryTimeoutError` (``timeout``
+        is the limit for any answer, after which :class:`RemoteTimeoutError` is raised).
     """
     store = RemoteStore(
         query_url,
@@ -291,4 +379,4 @@ def connect(
         timeout=timeout,
         graphs=None if graphs is None else [str(g) for g in graphs],
     )
-    return KnowledgeGraph(store)
+    return KnowledgeGraph(store, query_timeout=query_timeout)

@@ -83,6 +83,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise DumpError(f"{path}: could not be written: {error.strerror or error}") from error
 
 
+def _oxigraph_json_ld(quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> bytes:
+    import pyoxigraph as ox
+
+    from .terms import to_oxigraph
+
+    data = ox.serialize(
+        (
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))  # type: ignore[arg-type]
+            for s, p, o, g in quads
+        ),
+        format=ox.RdfFormat.JSON_LD,
+    )
+    assert isinstance(data, bytes)  # no output file given: the bytes are returned
+    return data
+
+
 def dump_quads(
     quads: Iterable[tuple[Node, Node, Node, URIRef]],
     path: Path,
@@ -92,6 +108,12 @@ def dump_quads(
 ) -> Path:
     """Serialise ``quads`` to ``path`` in ``format``; graphs are kept where the format can."""
     info = FORMATS[resolve_format(format)]
+    if info.rdflib_name == "json-ld":
+        # rdflib's JSON-LD writer loses blank nodes that only refer to themselves and writes
+        # big integers as JSON numbers that read back as doubles; Oxigraph's writes every quad
+        # as it is (expanded JSON-LD, no remote @context)
+        atomic_write(Path(path), _oxigraph_json_ld(quads))
+        return Path(path)
     target: Graph
     if info.keeps_graphs:
         dataset = Dataset()

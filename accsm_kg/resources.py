@@ -1,7 +1,8 @@
 """Where the bundled Turtle, shapes and named queries are, and the IRIs of the graphs they fill.
 
 This is the only module that builds paths to bundled files. In an installed wheel the Turtle of
-``ontology/``, ``shapes/`` and ``data/`` lives under ``accsm_kg/_bundled/``; in a source checkout
+``ontology/``, ``shapes/``, ``data/`` and ``vocabularies/`` (the offline catalog) lives under
+``accsm_kg/_bundled/``; in a source checkout
 (or an editable install) it is read from the top of the repository, so edits show at once.
 
 >>> [p.name for p in ontology_paths()]
@@ -26,6 +27,7 @@ __all__ = [
     "ID_BASE",
     "ONTOLOGY_IRI",
     "RDF_SUFFIXES",
+    "VOCABULARIES",
     "bundled_paths",
     "bundled_root",
     "check_path",
@@ -34,6 +36,8 @@ __all__ = [
     "ontology_paths",
     "query_paths",
     "shapes_paths",
+    "vocabulary_path",
+    "vocabulary_paths",
 ]
 
 #: Everything the project names lives under this IRI.
@@ -46,6 +50,15 @@ ID_BASE = BASE_IRI + "id/"
 GRAPH_BASE = BASE_IRI + "graph/"
 #: File suffixes read as RDF, with the rdflib parser for each.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+#: The offline catalog: the IRI of each vocabulary we ship a copy of, and its file in
+#: ``vocabularies/``. ``owl:imports`` of these IRIs is read from the copy, never fetched.
+VOCABULARIES = {
+    "http://purl.org/dc/terms/": "dcterms.ttl",
+    "http://purl.org/dc/elements/1.1/": "dcelements.ttl",
+    "http://purl.org/dc/dcmitype/": "dcmitype.ttl",
+    "http://purl.org/dc/dcam/": "dcam.ttl",
+    "http://www.w3.org/ns/shacl#": "shacl.ttl",
+}
 
 
 @cache
@@ -99,6 +112,27 @@ def check_path(name: str) -> Path:
     return Path(str(files("accsm_kg") / "checks" / f"{name}.rq"))
 
 
+def vocabulary_paths() -> list[Path]:
+    """Return the vocabularies of the offline catalog (``vocabularies/*.ttl``)."""
+    return _rdf_files("vocabularies")
+
+
+def vocabulary_path(iri: str) -> Path | None:
+    """Return the local copy of the vocabulary ``iri``, or ``None`` if the catalog has none.
+
+    The IRI may be written with or without its final ``/`` or ``#``.
+
+    >>> vocabulary_path("http://purl.org/dc/terms").name
+    'dcterms.ttl'
+    >>> vocabulary_path("http://example.org/unknown") is None
+    True
+    """
+    for known, name in VOCABULARIES.items():
+        if iri in (known, known.rstrip("/#")):
+            return bundled_root() / "vocabularies" / name
+    return None
+
+
 def graph_iri(path: Path) -> URIRef:
     """Return the IRI of the named graph a file is loaded into.
 
@@ -109,6 +143,6 @@ def graph_iri(path: Path) -> URIRef:
         relative = resolved.relative_to(bundled_root().resolve())
     except ValueError:
         return URIRef(resolved.as_uri())
-    if relative.parts and relative.parts[0] in ("ontology", "shapes", "data"):
+    if relative.parts and relative.parts[0] in ("ontology", "shapes", "data", "vocabularies"):
         return URIRef(GRAPH_BASE + relative.with_suffix("").as_posix())
     return URIRef(resolved.as_uri())

@@ -2,7 +2,9 @@
 
 A query is parsed once (:func:`prepare`), which tells its form (SELECT, ASK, CONSTRUCT or
 DESCRIBE) and its variables, refuses SPARQL Update and ``SERVICE`` (a way to make the library
-reach any host), and reports syntax errors with line and column. Bindings are turned into RDF
+reach any host), and reports syntax errors with line and column. SPARQL Update is prepared
+apart (:func:`prepare_update`), for :meth:`~accsm_kg.KnowledgeGraph.update` only; it refuses
+``SERVICE`` and ``LOAD`` (which fetches a URL) too. Bindings are turned into RDF
 terms (:func:`to_term`) and handed to the store as values, never pasted into the query text.
 
 >>> q = prepare("SELECT ?name WHERE { kg:chhy-vichara foaf:name ?name }", {
@@ -26,16 +28,26 @@ from typing import Literal as TypingLiteral
 
 from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.sparql.sparql import Query, Update
 from rdflib.term import Identifier
 
 from .errors import BindingError, QueryError, QueryFormError, SparqlSyntaxError
 from .terms import is_valid_iri, to_sparql
 
-__all__ = ["PreparedQuery", "QueryForm", "bind", "inline_bindings", "prepare", "to_term"]
+__all__ = [
+    "PreparedQuery",
+    "PreparedUpdate",
+    "QueryForm",
+    "bind",
+    "inline_bindings",
+    "inline_update_bindings",
+    "prepare",
+    "prepare_update",
+    "to_term",
+]
 
 QueryForm = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -76,6 +88,22 @@ class PreparedQuery:
             raise QueryFormError(self.form, called, METHOD_FOR[self.form])
 
 
+@dataclass(frozen=True)
+class PreparedUpdate:
+    """A parsed SPARQL Update: its text, its variables and rdflib's algebra for it."""
+
+    text: str
+    variables: frozenset[str]
+    algebra: Update
+    prefixes: tuple[tuple[str, str], ...]
+
+    @property
+    def full_text(self) -> str:
+        """Return the update with the knowledge graph's prefixes declared."""
+        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes)
+        return prologue + self.text
+
+
 def _walk(node: object, variables: set[str]) -> bool:
     """Collect the variables under ``node``; return whether a SERVICE pattern is there."""
     has_service = False
@@ -89,9 +117,9 @@ def _walk(node: object, variables: set[str]) -> bool:
     elif isinstance(node, list | tuple | set | frozenset):
         for value in node:
             has_service |= _walk(value, variables)
-    elif isinstance(node, dict):
-        for value in node.values():
-            has_service |= _walk(value, variables)
+    elif isinstance(node, dict):  # the keys too: an update's templates key quads by graph
+        for key, value in node.items():
+            has_service |= _walk(key, variables) | _walk(value, variables)
     return has_service
 
 
@@ -124,6 +152,130 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
             "fetch the remote data and load it instead"
         )
     return PreparedQuery(text, _FORMS[parsed[1].name], frozenset(variables), algebra, prefixes)
+
+
+_OUTSIDE_GRAPH = (
+    "{what} outside GRAPH: every triple lives in the named graph of its file, and the default "
+    "graph is not part of the knowledge graph; write GRAPH <...> {{ ... }} (or WITH <...>)"
+)
+
+
+def prepare_update(text: str, prefixes: Mapping[str, str]) -> PreparedUpdate:
+    """Parse a SPARQL Update; the ``prefixes`` may be used in it without being declared.
+
+    Every triple it writes or matches must be inside ``GRAPH`` (or the operation under
+    ``WITH``/``USING``), so that it means the same on every store.
+
+    >>> u = prepare_update("INSERT DATA { GRAPH <urn:g> { <urn:a> rdfs:label 'x' } }",
+    ...     {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
+    >>> sorted(u.variables)
+    []
+
+    :raises SparqlSyntaxError: it does not parse.
+    :raises QueryError: it uses ``SERVICE`` or ``LOAD``, or writes outside ``GRAPH``.
+    """
+    return _prepare_update(text, tuple(sorted(prefixes.items())))
+
+
+@lru_cache(maxsize=64)
+def _prepare_update(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedUpdate:
+    try:
+        parsed = parseUpdate(text)
+    except ParseException as error:
+        raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
+    try:
+        algebra = translateUpdate(parsed, initNs=dict(prefixes))
+    except Exception as error:  # rdflib raises plain Exception for an undeclared prefix
+        raise SparqlSyntaxError(str(error)) from None
+    variables: set[str] = set()
+    for operation in algebra.algebra:
+        if operation.name == "Load":
+            raise QueryError(
+                "LOAD is refused: it makes the store fetch a URL; download the file and add it "
+                "with kg.add(path) instead"
+            )
+        if _walk(operation, variables):
+            raise QueryError(
+                "SERVICE (federated query) is refused: accsm-kg only queries its own store"
+            )
+        # CompValue.get answers a missing key with the key's name: read it as a plain dict
+        scoped = dict.get(operation, "withClause") is not None or bool(dict.get(operation, "using"))
+        for part in ("insert", "delete"):
+            clause = dict.get(operation, part)
+            if isinstance(clause, CompValue) and dict.get(clause, "triples") and not scoped:
+                raise QueryError(_OUTSIDE_GRAPH.format(what=f"{part.upper()} {{ ... }}"))
+        if dict.get(operation, "triples") and not scoped:
+            raise QueryError(_OUTSIDE_GRAPH.format(what=f"{operation.name} triples"))
+        where = dict.get(operation, "where")
+        if where is not None and not scoped and _matches_default_graph(where):
+            raise QueryError(_OUTSIDE_GRAPH.format(what="a WHERE pattern"))
+    return PreparedUpdate(text, frozenset(variables), algebra, prefixes)
+
+
+def _matches_default_graph(node: object) -> bool:
+    """Whether a pattern under ``node`` matches triples outside any GRAPH."""
+    if isinstance(node, CompValue):
+        if node.name in ("Graph", "GraphGraphPattern"):
+            return False
+        if node.name in ("BGP", "TriplesBlock") and dict.get(node, "triples"):
+            return True
+        return any(_matches_default_graph(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_matches_default_graph(v) for v in node)
+    return False
+
+
+def inline_update_bindings(update: PreparedUpdate, bindings: Mapping[str, Identifier]) -> str:
+    """Return the update's text with ``bindings`` as a ``VALUES`` block opening its WHERE group.
+
+    Only an update of one ``DELETE``/``INSERT ... WHERE { ... }`` operation takes bindings.
+
+    >>> u = prepare_update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+    >>> print(inline_update_bindings(u, {"o": Literal("x")}))
+    DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES (?o) { ("x") } GRAPH ?g { ?s ?p ?o } }
+    """
+    if not bindings:
+        return update.full_text
+    for name in bindings:
+        if name not in update.variables:
+            known = ", ".join(f"?{v}" for v in sorted(update.variables)) or "none"
+            raise BindingError(f"?{name} is not a variable of the update (its variables: {known})")
+    operations = [op.name for op in update.algebra.algebra]
+    if operations != ["Modify"]:
+        raise BindingError(
+            "only an update of one DELETE/INSERT ... WHERE { ... } operation takes bindings"
+        )
+    at = None
+    depth = 0
+    saw_where = False
+    previous = ""
+    for token in _TOKEN.finditer(update.text):
+        kind, text = token.lastgroup, token.group()
+        if kind == "word" and text.upper() == "WHERE" and not depth and previous != ":":
+            saw_where = True
+        elif text == "}":
+            depth -= 1
+        elif text == "{":
+            if saw_where and not depth:
+                at = token.end()
+                break
+            depth += 1
+        if kind != "comment" and not text.isspace():
+            previous = text
+    if at is None:
+        raise BindingError("the update has no WHERE group to bind variables in")
+    names = " ".join(f"?{name}" for name in bindings)
+    try:
+        values = " ".join(to_sparql(value) for value in bindings.values())
+    except ValueError as error:
+        raise BindingError(str(error)) from None
+    text = f"{update.text[:at]} VALUES ({names}) {{ ({values}) }}{update.text[at:]}"
+    prologue = update.full_text[: len(update.full_text) - len(update.text)]
+    try:
+        parseUpdate(prologue + text)
+    except ParseException as error:  # a value we failed to escape would land here
+        raise BindingError(f"the bindings could not be written into the update: {error}") from None
+    return prologue + text
 
 
 def _is_update(text: str) -> bool:

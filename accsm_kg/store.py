@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -37,13 +39,15 @@ from rdflib.term import Identifier, Node
 
 from .errors import (
     AuthenticationError,
+    QueryTimeoutError,
     ReadOnlyStoreError,
     RemoteHTTPError,
     RemoteTimeoutError,
     ServerUnreachableError,
     StoreError,
 )
-from .loading import ParsedFile
+from .loading import OX_FORMATS, ParsedFile, check_start, parse_file, syntax_error
+from .resources import RDF_SUFFIXES
 from .sparql import PreparedQuery, inline_bindings, prepare
 from .terms import from_oxigraph, from_sparql_json, to_oxigraph, to_sparql
 
@@ -65,6 +69,103 @@ StoreName = TypingLiteral["rdflib", "oxigraph"]
 STORE_NAMES: tuple[StoreName, ...] = ("rdflib", "oxigraph")
 
 Quad = tuple[Node, Node, Node, URIRef]
+T = TypeVar("T")
+
+
+class _Cancelled(Exception):
+    """Raised inside a worker whose query ran past its timeout, to stop it between results."""
+
+
+def run_with_timeout(work: Callable[[threading.Event], T], timeout: float | None) -> T:
+    """Return ``work(stop)``, run in a worker thread; past ``timeout`` seconds, give it up.
+
+    ``stop`` is set when the time is up: ``work`` should check it between results and return.
+    A step that cannot be interrupted (Oxigraph computing an aggregate, say) runs to its end in
+    the background; :class:`QueryTimeoutError` is raised at once all the same.
+
+    >>> run_with_timeout(lambda stop: 1 + 1, 5.0)
+    2
+    """
+    stop = threading.Event()
+    if timeout is None:
+        return work(stop)
+    _check_timeout(timeout)
+    state: dict[str, Any] = {}
+
+    def worker() -> None:
+        try:
+            state["done"] = ("value", work(stop))
+        except _Cancelled:
+            pass
+        except BaseException as error:  # handed to the caller's thread below
+            state["done"] = ("error", error)
+
+    thread = threading.Thread(target=worker, name="accsm-kg-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        stop.set()
+        raise QueryTimeoutError(timeout)
+    kind, value = state["done"]
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _check_timeout(timeout: float) -> None:
+    if timeout <= 0:
+        raise ValueError("timeout must be a positive number of seconds")
+
+
+def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
+    """Return ``work()``, run in a forked child process killed past ``timeout`` seconds.
+
+    For engines written in Python (rdflib), which a thread cannot stop: the child holds a copy
+    of the parent's memory, computes, and sends the result back; a child past its time is
+    killed, so nothing runs on in the background. Where fork is missing, a thread is used.
+
+    >>> run_in_child(lambda: 1 + 1, 5.0)
+    2
+    """
+    if timeout is None:
+        return work()
+    _check_timeout(timeout)
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return run_with_timeout(lambda stop: work(), timeout)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            outcome: tuple[str, Any] = ("value", work())
+        except BaseException as error:
+            outcome = ("error", error)
+        try:
+            sender.send(outcome)
+        except Exception as error:  # an error or value that does not pickle
+            sender.send(("error", StoreError(f"the query failed: {outcome[1]!r} ({error})")))
+
+    process = context.Process(target=child, name="accsm-kg-query", daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeoutError(timeout)
+        try:
+            kind, value = receiver.recv()
+        except EOFError:
+            raise StoreError("the query's worker process died") from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+        process.close()
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 class Store(ABC):
@@ -85,17 +186,51 @@ class Store(ABC):
 
     @abstractmethod
     def select(
-        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
-        """Run a SELECT query; return its variables and its rows."""
+        """Run a SELECT query; return its variables and its rows.
+
+        Past ``timeout`` seconds (if given), raise :class:`QueryTimeoutError`; the same holds
+        for :meth:`ask` and :meth:`construct`.
+        """
 
     @abstractmethod
-    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+    def ask(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> bool:
         """Run an ASK query."""
 
     @abstractmethod
-    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query."""
+
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        """Run SPARQL Update (checked by :func:`accsm_kg.sparql.prepare_update` first)."""
+        raise StoreError(f"the {self.name} store does not run SPARQL Update")
+
+    def add_large_files(
+        self, files: Sequence[ParsedFile], large: Sequence[tuple[Path, URIRef]]
+    ) -> None:
+        """Add parsed ``files`` and the ``large`` files (path, graph), all or nothing.
+
+        Stores that can stream a file from disk into a graph (Oxigraph) override this, so
+        that a large file is never held in Python's memory; others parse it as usual.
+        """
+        self.add_files([*files, *(parse_file(path, graph) for path, graph in large)])
 
     def is_current(self, path: Path, graph: URIRef) -> bool:
         """Whether ``graph`` already holds this very file, so that loading may skip it."""
@@ -148,24 +283,83 @@ class RdflibStore(Store):
         )
 
     def select(
-        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query with rdflib's engine."""
-        result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-        variables = [str(v) for v in result.vars or []]
-        return variables, [tuple(row) for row in result]  # type: ignore[arg-type]
 
-    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+        def work() -> tuple[list[str], list[tuple[Node | None, ...]]]:
+            result = self._dataset.query(query.algebra, initBindings=dict(bindings))
+            variables = [str(v) for v in result.vars or []]
+            return variables, [tuple(row) for row in result]  # type: ignore[arg-type]
+
+        return run_in_child(work, timeout)
+
+    def ask(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> bool:
         """Run an ASK query with rdflib's engine."""
-        return bool(self._dataset.query(query.algebra, initBindings=dict(bindings)).askAnswer)
+        return run_in_child(
+            lambda: bool(self._dataset.query(query.algebra, initBindings=dict(bindings)).askAnswer),
+            timeout,
+        )
 
-    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query with rdflib's engine."""
-        result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-        graph = Graph()
-        if result.graph is not None:
-            graph += result.graph
-        return graph
+
+        def work() -> Graph:
+            result = self._dataset.query(query.algebra, initBindings=dict(bindings))
+            graph = Graph()
+            if result.graph is not None:
+                graph += result.graph
+            return graph
+
+        return run_in_child(work, timeout)
+
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        """Run SPARQL Update with rdflib's engine; a failed or timed-out update changes nothing.
+
+        With a ``timeout``, the update runs on a copy in a child process (:func:`run_in_child`)
+        and the quads it leaves are taken over only if it finishes in time.
+        """
+        if timeout is None:
+            saved = list(self._quads_with_default())
+            try:
+                self._dataset.update(text)
+            except BaseException:
+                self._replace(saved)
+                raise
+            return
+
+        def work() -> list[tuple[Node, Node, Node, Node]]:
+            self._dataset.update(text)
+            return list(self._quads_with_default())
+
+        self._replace(run_in_child(work, timeout))
+
+    def _quads_with_default(self) -> Iterator[tuple[Node, Node, Node, Node]]:
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            yield s, p, o, name if name is not None else _DEFAULT
+
+    def _replace(self, quads: Sequence[tuple[Node, Node, Node, Node]]) -> None:
+        dataset = Dataset(default_union=True)
+        for s, p, o, g in quads:
+            dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
+        self._dataset = dataset
 
     def quads(self) -> Iterator[Quad]:
         """Yield every triple with its named graph."""
@@ -261,34 +455,135 @@ class OxigraphStore(Store):
             raise StoreError(f"Oxigraph cannot run this query: {error}") from None
 
     def select(
-        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query with Oxigraph's engine."""
-        solutions = self._run(query, bindings)
-        variables = [v.value for v in solutions.variables]
-        rows = [
-            tuple(None if (t := solution[v]) is None else from_oxigraph(t) for v in variables)
-            for solution in solutions
-        ]
-        return variables, rows
 
-    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+        def work(stop: threading.Event) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+            solutions = self._run(query, bindings)
+            variables = [v.value for v in solutions.variables]
+            rows = [
+                tuple(None if (t := solution[v]) is None else from_oxigraph(t) for v in variables)
+                for solution in _until(stop, solutions)
+            ]
+            return variables, rows
+
+        return run_with_timeout(work, timeout)
+
+    def ask(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> bool:
         """Run an ASK query with Oxigraph's engine."""
-        return bool(self._run(query, bindings))
+        return run_with_timeout(lambda stop: bool(self._run(query, bindings)), timeout)
 
-    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query with Oxigraph's engine."""
-        graph = Graph()
-        bnodes: dict[str, BNode] = {}
-        for triple in self._run(query, bindings):
-            graph.add(
-                (
-                    from_oxigraph(triple.subject, bnodes),
-                    from_oxigraph(triple.predicate, bnodes),
-                    from_oxigraph(triple.object, bnodes),
+
+        def work(stop: threading.Event) -> Graph:
+            graph = Graph()
+            bnodes: dict[str, BNode] = {}
+            for triple in _until(stop, self._run(query, bindings)):
+                graph.add(
+                    (
+                        from_oxigraph(triple.subject, bnodes),
+                        from_oxigraph(triple.predicate, bnodes),
+                        from_oxigraph(triple.object, bnodes),
+                    )
                 )
-            )
-        return graph
+            return graph
+
+        return run_with_timeout(work, timeout)
+
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        """Run SPARQL Update with Oxigraph's engine, in one transaction.
+
+        Past ``timeout`` the update is not stopped (Oxigraph cannot be interrupted) but runs to
+        its end in the background, all or nothing, and :class:`QueryTimeoutError` is raised.
+        """
+        try:
+            run_with_timeout(lambda stop: self._store.update(text), timeout)
+        except SyntaxError as error:
+            raise StoreError(f"Oxigraph cannot run this update: {error}") from None
+        finally:
+            if self.path is not None:
+                # the graphs may no longer hold their files: load them again next time
+                self._digests.clear()
+                _write_json(self.path / self._DIGESTS, self._digests)
+                self._store.flush()
+
+    def add_large_files(
+        self, files: Sequence[ParsedFile], large: Sequence[tuple[Path, URIRef]]
+    ) -> None:
+        """Add ``files``, and stream each ``large`` file from disk into its graph.
+
+        A large file is parsed by Oxigraph as it is read and written in batches, in bounded
+        memory: straight into its graph if the store has no such graph yet, else into a staging
+        graph moved over its target only when every file has been read. A syntax error anywhere
+        removes what was streamed, leaving the store as it was. Unlike :func:`parse_file`,
+        literals are not checked against their datatypes, and ``owl:imports`` are not read.
+        """
+        written: list[tuple[ox.NamedNode, ox.NamedNode]] = []
+        try:
+            for path, graph in large:
+                target = ox.NamedNode(str(graph))
+                into = (
+                    ox.NamedNode(f"{graph}#staging-{uuid.uuid4().hex}")
+                    if self._store.contains_named_graph(target)
+                    else target
+                )
+                written.append((into, target))
+                self._stream(path, graph, into)
+            self.add_files(files)
+        except BaseException:
+            for into, _ in written:
+                self._store.remove_graph(into)
+            raise
+        for into, target in written:
+            if into != target:
+                self._store.clear_graph(target)
+                self._extend(self._store.quads_for_pattern(None, None, None, into), target)
+                self._store.remove_graph(into)
+        if self.path is not None:
+            for path, graph in large:
+                self._digests[str(graph)] = self.digest(path)
+            _write_json(self.path / self._DIGESTS, self._digests)
+            self._store.flush()
+
+    def _stream(self, path: Path, graph: URIRef, staging: ox.NamedNode) -> None:
+        if path.suffix not in RDF_SUFFIXES:
+            raise StoreError(f"{path}: not a .ttl or .nt file")
+        check_start(path)
+        quads = ox.parse(
+            path=str(path),
+            format=OX_FORMATS[RDF_SUFFIXES[path.suffix]],
+            base_iri=str(graph),
+            rename_blank_nodes=True,  # blank nodes are scoped to their file, as in parse_file
+        )
+        try:
+            self._extend(quads, staging)
+        except SyntaxError as error:
+            raise syntax_error(path, error) from None
+
+    def _extend(self, quads: Iterator[ox.Quad], graph: ox.NamedNode, batch: int = 100_000) -> None:
+        # bulk_extend reads its whole argument into memory first: hand it bounded batches
+        while chunk := [
+            ox.Quad(q.subject, q.predicate, q.object, graph) for q in itertools.islice(quads, batch)
+        ]:
+            self._store.bulk_extend(chunk)
 
     def quads(self) -> Iterator[Quad]:
         """Yield every triple of the named graphs with its graph."""
@@ -311,6 +606,14 @@ class OxigraphStore(Store):
         """Flush a persistent store to disk."""
         if self.path is not None:
             self._store.flush()
+
+
+def _until(stop: threading.Event, results: Iterable[T]) -> Iterator[T]:
+    """Yield ``results`` until ``stop`` is set (a query past its timeout), then stop."""
+    for result in results:
+        if stop.is_set():
+            raise _Cancelled
+        yield result
 
 
 def _write_json(path: Path, value: object) -> None:
@@ -354,15 +657,28 @@ class RemoteStore(Store):
     # -- HTTP -------------------------------------------------------------------------------
 
     def _post(
-        self, url: str, data: Mapping[str, Any], accept: str, *, retry: bool
+        self,
+        url: str,
+        data: Mapping[str, Any],
+        accept: str,
+        *,
+        retry: bool,
+        timeout: float | None = None,
     ) -> httpx.Response:
         import httpx
 
         attempts = self.RETRIES if retry else 1
         for attempt in range(attempts):
             try:
-                response = self._client.post(url, data=data, headers={"Accept": accept})
+                response = self._client.post(
+                    url,
+                    data=data,
+                    headers={"Accept": accept},
+                    timeout=timeout if timeout is not None else self._client.timeout,
+                )
             except httpx.TimeoutException:
+                if timeout is not None:  # the query is slow, not the network: no retry
+                    raise QueryTimeoutError(timeout) from None
                 if attempt + 1 < attempts:
                     time.sleep(0.2 * 2**attempt)
                     continue
@@ -384,18 +700,28 @@ class RemoteStore(Store):
         return {"default-graph-uri": self.graphs, "named-graph-uri": self.graphs}
 
     def _query(
-        self, query: PreparedQuery, bindings: Mapping[str, Identifier], accept: str
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        accept: str,
+        timeout: float | None = None,
     ) -> httpx.Response:
         text = inline_bindings(query, bindings)
-        return self._post(self.query_url, {"query": text, **self._dataset()}, accept, retry=True)
+        return self._post(
+            self.query_url,
+            {"query": text, **self._dataset()},
+            accept,
+            retry=True,
+            timeout=timeout,
+        )
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, *, timeout: float | None = None) -> None:
         """Run SPARQL Update on the server's update endpoint."""
         if self.update_url is None:
             raise ReadOnlyStoreError(
                 f"{self.query_url} was opened read-only: give update_url to connect() to write"
             )
-        self._post(self.update_url, {"update": text}, "*/*", retry=False)
+        self._post(self.update_url, {"update": text}, "*/*", retry=False, timeout=timeout)
 
     # -- Store ------------------------------------------------------------------------------
 
@@ -444,10 +770,14 @@ class RemoteStore(Store):
         return self.select(prepare(text, {}), {})[1]
 
     def select(
-        self, query: PreparedQuery, bindings: Mapping[str, Identifier]
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query on the server."""
-        document = self._query(query, bindings, "application/sparql-results+json").json()
+        document = self._query(query, bindings, "application/sparql-results+json", timeout).json()
         variables = list(document["head"]["vars"])
         rows = [
             tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
@@ -455,15 +785,26 @@ class RemoteStore(Store):
         ]
         return variables, rows
 
-    def ask(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> bool:
+    def ask(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> bool:
         """Run an ASK query on the server."""
-        return bool(
-            self._query(query, bindings, "application/sparql-results+json").json()["boolean"]
-        )
+        answer = self._query(query, bindings, "application/sparql-results+json", timeout)
+        return bool(answer.json()["boolean"])
 
-    def construct(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Graph:
+    def construct(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query on the server; the answer is read as N-Triples."""
-        response = self._query(query, bindings, "application/n-triples, text/turtle;q=0.9")
+        response = self._query(query, bindings, "application/n-triples, text/turtle;q=0.9", timeout)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         graph = Graph()
         graph.parse(

@@ -30,8 +30,9 @@ __all__ = [
     "to_sparql",
 ]
 
-_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*$')
+# \Z, not $: "$" also matches before a final newline, which neither may hold
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9]*\Z")
+_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]*\Z')
 _ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -44,20 +45,23 @@ _ESCAPES = {
 
 
 def _escape(char: str) -> str:
-    # Non-ASCII characters are written as \u escapes: some servers (Virtuoso) misread raw
-    # UTF-8 in a query's string constants.
+    # Non-ASCII characters are written as \U escapes: some servers (Virtuoso) misread raw
+    # UTF-8 in a query's string constants, and the 8-digit form cannot run into digits that
+    # follow it (rdflib reads "\u0080" + "0000" as one 8-digit escape).
     if char in _ESCAPES:
         return _ESCAPES[char]
     if ord(char) < 0x80:
         return char
-    return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
+    return f"\\U{ord(char):08X}"
 
 
 def is_valid_iri(iri: str) -> bool:
-    """Whether ``iri`` can be written as a SPARQL or N-Triples ``<IRI>`` as it is.
+    r"""Whether ``iri`` can be written as a SPARQL or N-Triples ``<IRI>`` as it is.
 
     >>> is_valid_iri("https://w3id.org/accsm-kg/id/cambodia"), is_valid_iri("http://x/> }")
     (True, False)
+    >>> is_valid_iri("http://x/\n")
+    False
     """
     return bool(_IRI.match(iri)) and ":" in iri
 

@@ -68,6 +68,16 @@ def test_construct_prints_turtle() -> None:
         (["query"], "exactly one of"),
         (["stats", "--data", "tests/resources/load/syntax-error.ttl"], "syntax-error.ttl:5:50"),
         (["dump", "-o", "x.ttl", "--data", "missing.ttl"], "missing.ttl: no such file"),
+        (["stats", "--data", "tests/resources/load/latin1.ttl"], "latin1.ttl:2:41: byte 0xE9"),
+        (["stats", "--data", "tests/resources/load/empty.ttl"], "empty.ttl: the file is empty"),
+        (["stats", "--data", "tests/resources/load/no-rdf"], "no-rdf: no .ttl or .nt file"),
+        (["stats", "--data", "tests/resources/load/bad-integer.ttl"], "is not a valid xsd:integer"),
+        (["stats", "--data", "tests/resources/load/imports-unknown.ttl"], "not in the offline"),
+        (["query", "-e", "INSERT DATA { kg:a kg:b kg:c }"], "use update() instead"),
+        (
+            ["query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"],
+            "SERVICE (federated query) is refused",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:

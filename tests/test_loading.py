@@ -122,3 +122,60 @@ def test_blank_nodes_are_scoped_to_their_file(tmp_path: Path) -> None:
         (tmp_path / name).write_text('_:b <https://e.org/p> "x" .\n', encoding="utf-8")
     kg = accsm_kg.load(tmp_path, include_bundled=False)
     assert len(kg.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "words"),
+    [
+        ("latin1.ttl", 2, 41, "byte 0xE9 is not UTF-8"),
+        ("utf16.ttl", 1, 1, "UTF-16"),
+    ],
+)
+def test_wrong_encoding_names_file_line_and_column(
+    resources: Path, name: str, line: int, column: int, words: str
+) -> None:
+    """A file that is not UTF-8 raises EncodingError at the first bad byte, saying so."""
+    path = resources / "load" / name
+    with pytest.raises(accsm_kg.EncodingError) as caught:
+        accsm_kg.load(path, include_bundled=False)
+    assert (caught.value.lineno, caught.value.offset) == (line, column)
+    assert str(caught.value).startswith(f"{path}:{line}:{column}: ")
+    assert words in str(caught.value)
+    assert "save the file as UTF-8" in str(caught.value) or "UTF-16" in str(caught.value)
+
+
+def test_byte_order_mark_is_accepted(resources: Path) -> None:
+    """A UTF-8 byte-order mark is skipped: the file loads as if it had none."""
+    kg = accsm_kg.load(resources / "load" / "bom.ttl", include_bundled=False)
+    assert [str(r.o) for r in kg.query("SELECT ?o WHERE { ?s ?p ?o }")] == [
+        "with a byte-order mark"
+    ]
+
+
+@pytest.mark.parametrize("name", ["empty.ttl", "blank.ttl"])
+def test_empty_file_is_an_error(resources: Path, name: str) -> None:
+    """A file with no bytes, or only white space, raises EmptyFileError naming it."""
+    path = resources / "load" / name
+    with pytest.raises(accsm_kg.EmptyFileError, match="the file is empty") as caught:
+        accsm_kg.load(path, include_bundled=False)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert isinstance(caught.value, accsm_kg.LoadError)
+
+
+def test_folder_without_rdf_files_is_an_error(resources: Path) -> None:
+    """A folder holding no .ttl or .nt file raises NoRdfFilesError listing what it holds."""
+    folder = resources / "load" / "no-rdf"
+    with pytest.raises(accsm_kg.NoRdfFilesError) as caught:
+        accsm_kg.load(folder, include_bundled=False)
+    assert str(caught.value).startswith(f"{folder}: no .ttl or .nt file")
+    assert "README.md" in str(caught.value)
+    assert "table.csv" in str(caught.value)
+
+
+@pytest.mark.parametrize("bad", ["latin1.ttl", "empty.ttl", "bad-date.ttl", "syntax-error.ttl"])
+def test_all_or_nothing_for_every_bad_input(resources: Path, bad: str) -> None:
+    """A good file followed by any kind of bad one adds nothing."""
+    kg = accsm_kg.load(include_bundled=False)
+    with pytest.raises(accsm_kg.LoadError):
+        kg.add(resources / "load" / "good.ttl", resources / "load" / bad)
+    assert len(kg) == 0

@@ -37,7 +37,7 @@ def test_wheel_holds_every_turtle_file_and_query(wheel: zipfile.ZipFile) -> None
     }
     expected = (
         _tracked("ontology/**/*.ttl") | _tracked("shapes/**/*.ttl") | _tracked("data/**/*.ttl")
-    )
+    ) | _tracked("vocabularies/*.ttl")
     assert bundled == expected
     expected_queries = _tracked("accsm_kg/queries/*.rq") | _tracked("accsm_kg/checks/*.rq")
     assert {n for n in names if n.endswith(".rq")} == expected_queries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from rdflib import URIRef
@@ -70,10 +71,11 @@ def test_initiatives_proposed_by_cambodia(kg: KnowledgeGraph) -> None:
 
 
 def test_meetings_by_organiser(kg: KnowledgeGraph) -> None:
-    """OCSC Thailand organised the two online Focal Points Meetings of 2 November 2020."""
+    """OCSC Thailand organised the two Focal Points Meetings and the HCS of November 2020."""
     rows = kg.named_query("meetings-by-organiser", organiser="kg:ocsc-thailand", year=2020)
-    assert {r.meeting for r in rows} == {FOCAL, FOCAL_PLUS_THREE}
-    assert {r.start.toPython() for r in rows} == {dt.date(2020, 11, 2)}
+    # data/reference/meetings.ttl adds the online Heads of Civil Service Meeting of 18 November
+    assert {r.meeting for r in rows} == {FOCAL, FOCAL_PLUS_THREE, URIRef(KG + "accsm-hcs-2020")}
+    assert {r.start.toPython() for r in rows} == {dt.date(2020, 11, 2), dt.date(2020, 11, 18)}
     assert {str(r.mode) for r in rows} == {KG + "mode-online"}
     assert (
         len(kg.named_query("meetings-by-organiser", organiser="kg:ocsc-thailand", year=2019)) == 0
@@ -103,7 +105,8 @@ def test_facts_from_source(kg: KnowledgeGraph) -> None:
     """Facts about the delegation come from the article, in the seed's named graph."""
     rows = kg.named_query("facts-from-source", source="kg:src-mcs-2020-11-02-focal-points")
     graphs = {str(r.graph) for r in rows}
-    assert graphs == {"https://w3id.org/accsm-kg/graph/data/seed/mcs-2020-11-02-focal-points"}
+    # reference files cite the article too (e.g. for the Ministry's part in ACCSM)
+    assert "https://w3id.org/accsm-kg/graph/data/seed/mcs-2020-11-02-focal-points" in graphs
     facts = {(str(r.subject), str(r.predicate), str(r.object)) for r in rows}
     delegation = KG + "cambodia-delegation-focal-points-2020"
     assert (delegation, "https://w3id.org/accsm-kg/ontology#delegationSize", "8") in facts
@@ -122,29 +125,35 @@ def test_meeting_participants(kg: KnowledgeGraph) -> None:
 
 
 def test_meetings_between(kg: KnowledgeGraph) -> None:
-    """November 2020 holds the two Focal Points Meetings and the two set for 17-18 November."""
+    """November 2020: two Focal Points Meetings, the two set for 17-18 November and their parts."""
     rows = kg.named_query("meetings-between", start="2020-11-01", end="2020-11-30")
-    assert len(rows) == 4
-    later = [r for r in rows if r.start_date.toPython() == dt.date(2020, 11, 17)]
+    # 4 from the seed, and the SOM, SOM+3 and HCS that data/reference/meetings.ttl adds
+    assert len(rows) == 7
+    later = [r for r in rows if r.start_date.toPython() == dt.date(2020, 11, 17) and r.status]
     assert {r.end_date.toPython() for r in later} == {dt.date(2020, 11, 18)}
     assert {str(r.status) for r in later} == {"https://schema.org/EventScheduled"}
     assert len(kg.named_query("meetings-between", start="2020-11-03", end="2020-11-16")) == 0
 
 
 def test_chairmanships(kg: KnowledgeGraph) -> None:
-    """OCSC Thailand chaired the 20th ACCSM."""
+    """OCSC Thailand chaired the 20th ACCSM, among the chairs the reference data add."""
     rows = kg.named_query("chairmanships", framework="kg:accsm")
-    assert [(int(r.ordinal), str(r.chair_name), str(r.country)) for r in rows] == [
-        (20, "Office of the Civil Service Commission", KG + "thailand")
+    # data/reference/chairmanships.ttl adds the 11th-13th and 17th-23rd (14th-16th unconfirmed)
+    assert [int(r.ordinal) for r in rows] == [11, 12, 13, 17, 18, 19, 20, 21, 22, 23]
+    twentieth = [r for r in rows if int(r.ordinal) == 20]
+    assert [(str(r.chair_name), str(r.country)) for r in twentieth] == [
+        ("Office of the Civil Service Commission", KG + "thailand")
     ]
 
 
 def test_work_plans(kg: KnowledgeGraph) -> None:
     """ACCSM has work plans for 2016-2020 and 2021-2025; five initiatives for the latter."""
     rows = kg.named_query("work-plans", framework="kg:accsm")
+    # data/reference/work-plans.ttl adds the Work Plan 2026-2030
     assert [(int(r.start_year), int(r.end_year), int(r.initiatives)) for r in rows] == [
         (2016, 2020, 0),
         (2021, 2025, 5),
+        (2026, 2030, 0),
     ]
 
 
@@ -183,3 +192,129 @@ def test_bad_parameter_value(kg: KnowledgeGraph) -> None:
         kg.named_query("meetings-by-organiser", year="twenty")
     with pytest.raises(accsm_kg.BindingError, match="start"):
         kg.named_query("meetings-between", start="2020-13-45")
+
+
+def test_chairs_seventeenth_to_twenty_third_with_sources(kg: KnowledgeGraph) -> None:
+    """Every chair of the 17th to the 23rd ACCSM is named, each with its sources."""
+    rows = kg.named_query("chairs-with-sources", framework="kg:accsm")
+    chairs = {int(r.ordinal): str(r.chair).removeprefix(KG) for r in rows}
+    assert {n: chairs[n] for n in range(17, 24)} == {
+        17: "myanmar",
+        18: "csc-philippines",
+        19: "psd-singapore",
+        20: "ocsc-thailand",
+        21: "moha-viet-nam",
+        22: "pmo-brunei",
+        23: "mcs-cambodia",
+    }
+    assert not {14, 15, 16} & set(chairs)
+    assert all(r.source is not None for r in rows)
+    sources = {str(r.source).removeprefix(KG) for r in rows if int(r.ordinal) == 23}
+    assert sources == {"src-thaitimes-23rd-accsm", "src-asean-hcs-22nd-2024"}
+
+
+def test_country_agencies_with_roles(kg: KnowledgeGraph) -> None:
+    """Malaysia's Public Service Department is ACCSM's focal point; Timor-Leste an observer."""
+    rows = kg.named_query("country-agencies", framework="kg:accsm")
+    roles = {(str(r.agency).removeprefix(KG), str(r.role_name)) for r in rows if r.role_name}
+    assert roles == {
+        ("jpa-malaysia", "Focal point"),
+        ("psd-singapore", "Head of civil service"),
+        ("cfp-timor-leste", "Observer"),
+    }
+    countries = {str(r.country).removeprefix(KG) for r in rows}
+    assert "indonesia" not in countries  # unconfirmed
+    assert "lao-pdr" not in countries  # unconfirmed
+    assert len(countries) == 9
+
+
+def test_meetings_of_november_2020_with_sources(kg: KnowledgeGraph) -> None:
+    """The SOM of 17 and the HCS of 18 November 2020 are parts of the meeting the seed announces."""
+    rows = kg.named_query("meetings-with-sources", start="2020-11-01", end="2020-11-30")
+    assert len({r.meeting for r in rows}) == 7
+    parts = {
+        str(r.meeting).removeprefix(KG): str(r.part_of).removeprefix(KG) for r in rows if r.part_of
+    }
+    assert parts == {
+        "accsm-som-2020": "accsm-som-hcs-2020",
+        "accsm-plus-three-som-2020": "accsm-plus-three-meeting-2020",
+        "accsm-hcs-2020": "accsm-som-hcs-2020",
+    }
+    hcs = {str(r.source).removeprefix(KG) for r in rows if str(r.meeting) == KG + "accsm-hcs-2020"}
+    assert hcs == {"src-vietnamplus-civil-service-heads-2020", "src-asean-hcs-2020"}
+
+
+def test_resource_centres_and_themes(kg: KnowledgeGraph) -> None:
+    """Ten ARCs; six have the themes adopted in 2015, each cited."""
+    rows = kg.named_query("resource-centres")
+    assert len({r.centre for r in rows}) == 10
+    themes = {str(r.country).removeprefix(KG): str(r.theme) for r in rows if r.theme}
+    assert len(themes) == 6
+    assert themes["cambodia"] == "Public Service Delivery"
+    assert all(r.source is not None for r in rows)
+
+
+def test_conflicts_keep_both_claims(kg: KnowledgeGraph) -> None:
+    """The disputed years of the 18th chairmanship come with both sources."""
+    rows = kg.named_query("conflicts", subject="kg:chairmanship-accsm-18")
+    starts = {
+        (int(r.value), str(r.source).removeprefix(KG))
+        for r in rows
+        if r.property.endswith("startYear")
+    }
+    assert starts == {
+        (2015, "src-asean-hcs-retreat-2015"),
+        (2016, "src-vietnamplus-post-2015-priorities"),
+    }
+    all_rows = kg.named_query("conflicts")
+    assert {str(r.subject).removeprefix(KG) for r in all_rows} == {"acrcs", "chairmanship-accsm-18"}
+
+
+def test_chair_on_date_and_at_meeting(kg: KnowledgeGraph) -> None:
+    """Thailand chaired on 18 November 2020; in 2022, the year of a handover, both chairs show."""
+    rows = kg.named_query("chair-on-date", framework="kg:accsm", date="2020-11-18")
+    assert {int(r.ordinal) for r in rows} == {20}
+    rows = kg.named_query("chair-on-date", framework="kg:accsm", date="2022-08-05")
+    assert {int(r.ordinal) for r in rows} == {21, 22}
+    rows = kg.named_query("meeting-chairmanship", meeting="kg:accsm-hcs-2020")
+    assert {str(r.chair).removeprefix(KG) for r in rows} == {"ocsc-thailand"}
+    rows = kg.named_query("meeting-chairmanship", meeting="kg:accsm-plus-three-som-2020")
+    assert {int(r.ordinal) for r in rows} == {20}  # ACCSM+3 is chaired by the ACCSM chair
+
+
+def test_work_plan_contents(kg: KnowledgeGraph) -> None:
+    """The ACCSM Work Plan 2021-2025 has 39 projects in five priority areas; ACCSM+3 has 31."""
+    rows = kg.named_query("work-plan-contents", work_plan="kg:accsm-work-plan-2021-2025")
+    assert [str(r.notation) for r in rows] == ["a", "b", "c", "d", "e"]
+    assert {int(r.projects) for r in rows} == {39}
+    plus_three = kg.named_query(
+        "work-plan-contents", work_plan="kg:accsm-plus-three-work-plan-2021-2025"
+    )
+    assert {int(r.projects) for r in plus_three} == {31}
+    assert len(plus_three) == 7
+
+
+def test_policy_documents(kg: KnowledgeGraph) -> None:
+    """The Terms of Reference were adopted at the HCS of the 18th ACCSM, 17 November 2016."""
+    rows = kg.named_query("policy-documents", framework="kg:accsm")
+    tor = [r for r in rows if str(r.document) == KG + "accsm-terms-of-reference"]
+    assert {(str(r.issued), str(r.adopted_at)) for r in tor} == {
+        ("2016-11-17", KG + "accsm-hcs-2016")
+    }
+    assert len({r.document for r in rows}) == 6
+
+
+def test_conflicts_include_a_stated_value(tmp_path: Path) -> None:
+    """A value stated plainly beside claims that disagree with it is listed with its sources."""
+    stated = tmp_path / "stated.ttl"
+    stated.write_text(
+        "@prefix accsm: <https://w3id.org/accsm-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/accsm-kg/id/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'kg:chairmanship-accsm-18 accsm:startYear "2017"^^xsd:gYear .\n',
+        encoding="utf-8",
+    )
+    rows = accsm_kg.load(stated).named_query("conflicts", subject="kg:chairmanship-accsm-18")
+    stated_rows = [r for r in rows if r.claim is None]
+    assert {int(r.value) for r in stated_rows} == {2017}
+    assert {str(r.source).removeprefix(KG) for r in stated_rows} >= {"src-asean-hcs-retreat-2015"}

@@ -1,0 +1,224 @@
+"""Curation without Turtle: templates read from the shapes, rows imported as validated Turtle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+
+import accsm_kg
+from accsm_kg import CurationError
+from accsm_kg.cli import main
+from accsm_kg.curation import import_file, mint_iri, template, templates
+
+CURATION = Path(__file__).parent / "resources" / "curation"
+KG = "https://w3id.org/accsm-kg/id/"
+FIRST = URIRef(KG + "example-curated-senior-officials-meeting-2020")
+SECOND = URIRef(KG + "example-curated-forum-2020")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two example meetings, imported once into a temporary data folder."""
+    output = tmp_path_factory.mktemp("curated") / "meetings.ttl"
+    result = import_file(CURATION / "meetings.csv", output=output)
+    assert result.subjects == (FIRST, SECOND)
+    return output
+
+
+def test_every_targeted_shape_is_a_template() -> None:
+    """Each node shape with a target class gives a template named after it."""
+    found = templates()
+    assert {"meeting", "delegation", "person", "initiative", "chairmanship"} <= set(found)
+    assert found["meeting"].target_class == URIRef("https://w3id.org/accsm-kg/ontology#Meeting")
+    assert "in-meeting-levels" not in found  # no target: not a template
+
+
+def test_columns_come_from_the_shapes() -> None:
+    """Names, requiredness, datatypes and allowed values are those of the property shapes."""
+    meeting = template("meeting")
+    assert meeting.column("start_date").required
+    assert meeting.column("start_date").datatypes == (XSD.date,)
+    assert not meeting.column("mode").repeatable
+    assert {str(a).removeprefix(KG) for a in meeting.column("mode").allowed} == {
+        "mode-online",
+        "mode-in-person",
+        "mode-hybrid",
+    }
+    assert meeting.column("label").required
+    assert not meeting.column("label_km").required
+    with pytest.raises(CurationError, match="no column 'colour'"):
+        meeting.column("colour")
+
+
+def test_a_new_shape_gives_a_new_template() -> None:
+    """A shape added to the shapes graph is a template at once, with no new code."""
+    ex = "https://example.org/"
+    shapes = Graph()
+    shape, prop = URIRef(ex + "WidgetShape"), URIRef(ex + "colour-shape")
+    shapes.add((shape, RDF.type, SH.NodeShape))
+    shapes.add((shape, SH.targetClass, URIRef(ex + "Widget")))
+    shapes.add((shape, SH.property, prop))
+    shapes.add((prop, SH.path, URIRef(ex + "weight")))
+    shapes.add((prop, SH.name, Literal("weight in grams")))
+    shapes.add((prop, SH.datatype, XSD.integer))
+    shapes.add((prop, SH.minCount, Literal(1)))
+    widget = templates(shapes=shapes, vocabularies=Graph())["widget"]
+    assert [c.name for c in widget.columns] == ["id", "weight_in_grams"]
+    assert widget.column("weight_in_grams").required
+
+
+def test_iris_are_minted_by_a_stable_rule() -> None:
+    """kg: + the slug of the id, or of the English label; never random."""
+    assert mint_iri("ACCSM Focal Points Meeting 2020") == URIRef(
+        KG + "accsm-focal-points-meeting-2020"
+    )
+    assert mint_iri("Comissão da Função Pública") == mint_iri("comissao-da-funcao-publica")
+    with pytest.raises(CurationError, match="Latin letters"):
+        mint_iri("ឈី វិជ្ជរ៉ា")
+
+
+def test_two_meetings_import_and_answer_queries(imported: Path) -> None:
+    """A curator's two meetings validate and show up in the named queries, with their source."""
+    kg = accsm_kg.load(imported)
+    assert kg.validate().conforms
+    rows = kg.named_query("meetings-with-sources", start="2020-11-01", end="2020-11-30")
+    assert {FIRST, SECOND} <= {r.meeting for r in rows}
+    assert {str(r.source) for r in rows if r.meeting == FIRST} == {KG + "src-asean-hcs-2020"}
+    organised = kg.named_query("meetings-by-organiser", organiser="kg:ocsc-thailand", year=2020)
+    assert FIRST in {r.meeting for r in organised}
+    chairs = kg.named_query("meeting-chairmanship", meeting=str(FIRST))
+    assert {int(r.ordinal) for r in chairs} == {20}
+    between = kg.named_query("meetings-between", start="2020-11-25", end="2020-11-25")
+    assert [(r.meeting, r.end_date.toPython()) for r in between] == [
+        (SECOND, dt.date(2020, 11, 26))
+    ]
+
+
+def test_written_in_the_style_of_the_hand_written_files(imported: Path) -> None:
+    """The Turtle has a header, aligned prefixes, kg: names and the source last."""
+    text = imported.read_text(encoding="utf-8")
+    assert text.startswith("# Meeting rows imported from meetings.csv")
+    assert "@prefix accsm:   <https://w3id.org/accsm-kg/ontology#> ." in text
+    block = text.split("kg:example-curated-forum-2020 a accsm:Meeting ;\n")[1]
+    lines = block.splitlines()
+    assert lines[0] == '    rdfs:label "Example Curated Forum 2020"@en ;'
+    assert "accsm:meetingLevel kg:level-heads-of-civil-service , kg:level-senior-officials" in block
+    assert lines[-1] == "    prov:wasDerivedFrom kg:src-asean-hcs-2020 ."
+
+
+def test_importing_again_changes_nothing(imported: Path) -> None:
+    """The same rows give the same file, which is then not rewritten."""
+    before = imported.read_bytes(), imported.stat().st_mtime_ns
+    result = import_file(CURATION / "meetings.csv", output=imported)
+    assert not result.changed
+    assert (imported.read_bytes(), imported.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("name", ["delegations.yaml", "persons.csv", "initiatives.csv"])
+def test_documented_examples_import(tmp_path: Path, name: str) -> None:
+    """The example rows for delegations, persons and initiatives import and validate."""
+    result = import_file(CURATION / name, output=tmp_path / "out.ttl")
+    assert result.kind == name.split(".")[0].removesuffix("s")
+    assert accsm_kg.load(result.path).validate().conforms
+
+
+def test_cell_errors_name_row_and_column(tmp_path: Path) -> None:
+    """Bad cells are all reported, each with its row and column, and nothing is written."""
+    output = tmp_path / "bad.ttl"
+    with pytest.raises(CurationError) as caught:
+        import_file(CURATION / "bad-meetings.csv", output=output)
+    text = str(caught.value)
+    assert "column colour: not a column of the meeting template" in text
+    assert "row 2, column start_date: '2020-13-01' is not a date" in text
+    assert "row 2, column mode: 'by carrier pigeon' is not one of" in text
+    assert len(caught.value.problems) == 3
+    assert not output.exists()
+
+
+def _write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_shape_violations_name_row_and_column(tmp_path: Path) -> None:
+    """A meeting ending before it starts fails validation at its row and the start_date column."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,end_date,source",
+        "Example Good Meeting,kg:accsm,2020-11-20,2020-11-20,kg:src-asean-hcs-2020",
+        "Example Backwards Meeting,kg:accsm,2020-11-20,2020-11-19,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError, match=r"row 3, column start_date: .*not after the") as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert len(caught.value.problems) == 1
+
+
+def test_temporal_check_on_imported_rows(tmp_path: Path) -> None:
+    """A meeting chaired by an agency outside its chairmanship's years is refused."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,chair,source",
+        "Example Late Meeting,kg:accsm,2022-06-01,kg:ocsc-thailand,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError, match=r"row 2, column -: .*held no chairmanship"):
+        import_file(rows, output=tmp_path / "out.ttl")
+
+
+def test_khmer_dates_are_checked_against_the_day(tmp_path: Path) -> None:
+    """A Khmer lunar date that is not the meeting's day is refused, as `validate` refuses it."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,khmer_date,source",
+        "Example Khmer Dated Meeting,kg:accsm,2020-11-02,"
+        "ថ្ងៃចន្ទ ៣រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError, match=r"row 2, column khmer_date: waning day 3 of Kattik"):
+        import_file(rows, output=tmp_path / "out.ttl")
+
+
+def test_references_and_names_are_checked(tmp_path: Path) -> None:
+    """Unknown references and names already in the data are refused, naming row and column."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,organiser,source",
+        "ACCSM Focal Points Meeting 2020,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
+        "Example Meeting,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    text = str(caught.value)
+    assert "row 2, column id: kg:accsm-focal-points-meeting-2020 already exists" in text
+    assert "row 3, column organiser: kg:no-such-agency is not in the data" in text
+
+
+def test_kind_comes_from_the_file_name(tmp_path: Path) -> None:
+    """Without --kind, meetings.csv is of the meeting template; other names must say."""
+    rows = _write(tmp_path / "things.csv", "label", "Example")
+    with pytest.raises(CurationError, match="which template"):
+        import_file(rows, output=tmp_path / "out.ttl")
+    with pytest.raises(CurationError, match="no template 'gadget'"):
+        import_file(rows, kind="gadget", output=tmp_path / "out.ttl")
+
+
+def test_cli_import_and_template(tmp_path: Path) -> None:
+    """`accsm-kg import` writes the file, or prints a template; bad rows exit 2 with the row."""
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", "--template", "meeting"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("id,label,label_km,framework,source")
+    output = tmp_path / "meetings.ttl"
+    args = ["import", str(CURATION / "meetings.csv"), "-o", str(output)]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {output} (2 meeting rows")
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.stdout.startswith("unchanged:")
+    bad = ["import", str(CURATION / "bad-meetings.csv"), "-o", str(tmp_path / "bad.ttl")]
+    result = runner.invoke(main, bad, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "row 2, column start_date" in result.stderr
