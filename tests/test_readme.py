@@ -45,3 +45,17 @@ def test_readme_lists_every_command() -> None:
 
     for name in main.commands:  # type: ignore[attr-defined]
         assert f"accsm-kg {name}" in README, name
+
+
+def test_first_command_prints_what_the_readme_shows() -> None:
+    """The README's first command prints exactly the table the README shows."""
+    from click.testing import CliRunner
+
+    from accsm_kg.cli import main
+
+    command = re.findall(r"```bash\n(.*?)```", README, flags=re.S)[0]
+    arguments = command.split(".venv/bin/accsm-kg ")[1].split()
+    result = CliRunner().invoke(main, arguments, catch_exceptions=False)
+    assert result.exit_code == 0
+    shown = re.findall(r"```text\n(.*?)```", README, flags=re.S)[0]
+    assert result.stdout == shown
