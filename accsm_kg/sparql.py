@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -264,18 +264,30 @@ def inline_update_bindings(update: PreparedUpdate, bindings: Mapping[str, Identi
             previous = text
     if at is None:
         raise BindingError("the update has no WHERE group to bind variables in")
+    return _with_values(update.text, update.full_text, at, bindings, parseUpdate, "update")
+
+
+def _with_values(
+    text: str,
+    full_text: str,
+    at: int,
+    bindings: Mapping[str, Identifier],
+    parse: Callable[[str], object],
+    what: str,
+) -> str:
+    """Insert a VALUES block for ``bindings`` at offset ``at`` of ``text``; check it parses."""
     names = " ".join(f"?{name}" for name in bindings)
     try:
         values = " ".join(to_sparql(value) for value in bindings.values())
     except ValueError as error:
         raise BindingError(str(error)) from None
-    text = f"{update.text[:at]} VALUES ({names}) {{ ({values}) }}{update.text[at:]}"
-    prologue = update.full_text[: len(update.full_text) - len(update.text)]
+    bound = f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
+    prologue = full_text[: len(full_text) - len(text)]
     try:
-        parseUpdate(prologue + text)
+        parse(prologue + bound)
     except ParseException as error:  # a value we failed to escape would land here
-        raise BindingError(f"the bindings could not be written into the update: {error}") from None
-    return prologue + text
+        raise BindingError(f"the bindings could not be written into the {what}: {error}") from None
+    return prologue + bound
 
 
 def _is_update(text: str) -> bool:
@@ -390,15 +402,4 @@ def inline_bindings(query: PreparedQuery, bindings: Mapping[str, Identifier]) ->
     if not bindings:
         return query.full_text
     at = _where_brace(query)
-    names = " ".join(f"?{name}" for name in bindings)
-    try:
-        values = " ".join(to_sparql(value) for value in bindings.values())
-    except ValueError as error:
-        raise BindingError(str(error)) from None
-    text = f"{query.text[:at]} VALUES ({names}) {{ ({values}) }}{query.text[at:]}"
-    prologue = query.full_text[: len(query.full_text) - len(query.text)]
-    try:
-        parseQuery(prologue + text)
-    except ParseException as error:  # a value we failed to escape would land here
-        raise BindingError(f"the bindings could not be written into the query: {error}") from None
-    return prologue + text
+    return _with_values(query.text, query.full_text, at, bindings, parseQuery, "query")
