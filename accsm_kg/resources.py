@@ -58,6 +58,7 @@ VOCABULARIES = {
     "http://purl.org/dc/dcmitype/": "dcmitype.ttl",
     "http://purl.org/dc/dcam/": "dcam.ttl",
     "http://www.w3.org/ns/shacl#": "shacl.ttl",
+    "http://www.w3.org/ns/org#": "org.ttl",
 }
 
 

@@ -215,6 +215,34 @@ def test_everything_loads_with_sockets_blocked(
         assert path.stat().st_size > 0
 
 
+#: Each W3C vocabulary of the catalog: its graph name and a triple its copy must hold.
+_W3C_IMPORTS = {
+    "org": "ASK { <http://www.w3.org/ns/org#Organization> a owl:Class }",
+}
+
+
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_w3c_vocabularies_import_with_sockets_blocked(
+    resources: Path, store: accsm_kg.StoreName
+) -> None:
+    """Imports of the W3C vocabularies land as named graphs holding their own triples."""
+    from accsm_kg.loading import parse_file
+    from accsm_kg.resources import vocabulary_paths
+
+    kg = accsm_kg.load(resources / "load" / "imports-w3c.ttl", include_bundled=False, store=store)
+    names = {str(g) for g in kg.graphs()}
+    copies = {p.stem: p for p in vocabulary_paths()}
+    for name, ask in _W3C_IMPORTS.items():
+        graph = f"https://w3id.org/accsm-kg/graph/vocabularies/{name}"
+        assert graph in names, name
+        where = ask.replace("ASK { ", f"ASK {{ GRAPH <{graph}> {{ ").replace(" }", " } }")
+        assert kg.ask(where), name
+        expected = len(parse_file(copies[name]).triples)
+        count = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert int(next(iter(count))[0]) == expected, name
+
+
 def test_unknown_import_is_an_error_not_a_fetch(resources: Path, no_network: None) -> None:
     """An owl:imports the catalog lacks raises ImportNotFoundError naming file and IRI."""
     path = resources / "load" / "imports-unknown.ttl"
