@@ -66,6 +66,10 @@ METHOD_FOR: dict[QueryForm, str] = {
 }
 
 
+def _prologue(prefixes: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes)
+
+
 @dataclass(frozen=True)
 class PreparedQuery:
     """A parsed query: its text, its form and variables, and rdflib's algebra for it."""
@@ -79,8 +83,7 @@ class PreparedQuery:
     @property
     def full_text(self) -> str:
         """Return the query with the knowledge graph's prefixes declared, for other engines."""
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes)
-        return prologue + self.text
+        return _prologue(self.prefixes) + self.text
 
     def expect(self, called: str, *forms: QueryForm) -> None:
         """Raise :class:`QueryFormError` unless this query has one of ``forms``."""
@@ -100,8 +103,7 @@ class PreparedUpdate:
     @property
     def full_text(self) -> str:
         """Return the update with the knowledge graph's prefixes declared."""
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes)
-        return prologue + self.text
+        return _prologue(self.prefixes) + self.text
 
 
 def _walk(node: object, variables: set[str]) -> bool:
@@ -245,25 +247,7 @@ def inline_update_bindings(update: PreparedUpdate, bindings: Mapping[str, Identi
         raise BindingError(
             "only an update of one DELETE/INSERT ... WHERE { ... } operation takes bindings"
         )
-    at = None
-    depth = 0
-    saw_where = False
-    previous = ""
-    for token in _TOKEN.finditer(update.text):
-        kind, text = token.lastgroup, token.group()
-        if kind == "word" and text.upper() == "WHERE" and not depth and previous != ":":
-            saw_where = True
-        elif text == "}":
-            depth -= 1
-        elif text == "{":
-            if saw_where and not depth:
-                at = token.end()
-                break
-            depth += 1
-        if kind != "comment" and not text.isspace():
-            previous = text
-    if at is None:
-        raise BindingError("the update has no WHERE group to bind variables in")
+    at = _where_brace(update.text, "UPDATE")
     return _with_values(update.text, update.full_text, at, bindings, parseUpdate, "update")
 
 
@@ -357,12 +341,16 @@ _TOKEN = re.compile(
 )
 
 
-def _where_brace(query: PreparedQuery) -> int:
-    """Return the offset just after the ``{`` that opens the query's WHERE group."""
+def _where_brace(source: str, form: QueryForm | TypingLiteral["UPDATE"]) -> int:
+    """Return the offset just after the ``{`` that opens the WHERE group of a query or update.
+
+    SELECT, ASK and DESCRIBE may leave out the keyword WHERE; CONSTRUCT's first group is its
+    template; an update's groups before WHERE are its templates.
+    """
     depth = parens = opened = 0
     saw_where = False
     previous = ""
-    for token in _TOKEN.finditer(query.text):
+    for token in _TOKEN.finditer(source):
         kind, text = token.lastgroup, token.group()
         if kind == "word" and text.upper() == "WHERE" and not depth and not parens:
             saw_where = previous != ":"
@@ -375,17 +363,20 @@ def _where_brace(query: PreparedQuery) -> int:
         elif text == "{":
             if not depth and not parens:
                 opened += 1
-                if query.form == "CONSTRUCT" and saw_where and opened == 1:
+                if form == "CONSTRUCT" and saw_where and opened == 1:
                     raise BindingError(
                         "a CONSTRUCT WHERE { ... } query cannot take bindings here: "
                         "write it as CONSTRUCT { ... } WHERE { ... }"
                     )
-                if saw_where or query.form != "CONSTRUCT" or opened == 2:
+                if saw_where or form in ("SELECT", "ASK", "DESCRIBE"):
+                    return token.end()
+                if form == "CONSTRUCT" and opened == 2:
                     return token.end()
             depth += 1
         if kind not in ("comment",) and not text.isspace():
             previous = text
-    raise BindingError("the query has no WHERE group to bind variables in")
+    what = "update" if form == "UPDATE" else "query"
+    raise BindingError(f"the {what} has no WHERE group to bind variables in")
 
 
 def inline_bindings(query: PreparedQuery, bindings: Mapping[str, Identifier]) -> str:
@@ -401,5 +392,5 @@ def inline_bindings(query: PreparedQuery, bindings: Mapping[str, Identifier]) ->
     """
     if not bindings:
         return query.full_text
-    at = _where_brace(query)
+    at = _where_brace(query.text, query.form)
     return _with_values(query.text, query.full_text, at, bindings, parseQuery, "query")
