@@ -28,6 +28,7 @@ __all__ = [
     "ONTOLOGY_IRI",
     "RDF_SUFFIXES",
     "VOCABULARIES",
+    "VOCABULARY_ALIASES",
     "bundled_paths",
     "bundled_root",
     "check_path",
@@ -59,6 +60,35 @@ VOCABULARIES = {
     "http://purl.org/dc/dcam/": "dcam.ttl",
     "http://www.w3.org/ns/shacl#": "shacl.ttl",
     "http://www.w3.org/ns/org#": "org.ttl",
+    "http://www.w3.org/ns/prov#": "prov.ttl",
+    "http://www.w3.org/2004/02/skos/core#": "skos.ttl",
+    "http://xmlns.com/foaf/0.1/": "foaf.ttl",
+    "https://schema.org/": "schema.ttl",
+    "http://www.w3.org/2006/time#": "time.ttl",
+    "http://purl.org/vocab/vann/": "vann.ttl",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf.ttl",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs.ttl",
+    "http://www.w3.org/2002/07/owl#": "owl.ttl",
+}
+#: Other IRIs of ontologies the catalogued files hold: each one a file declares as an
+#: ``owl:Ontology``, ``owl:versionIRI`` or the ``prov:specializationOf`` of one. The PROV
+#: namespace document holds PROV-O and its companion ontologies; it names the PROV-O inverses
+#: ``https://www.w3.org/ns/prov#``, a specialisation of ``http://www.w3.org/ns/prov-o-inverses``,
+#: which it imports.
+VOCABULARY_ALIASES = {
+    "http://www.w3.org/ns/prov-20130430": "prov.ttl",
+    "http://www.w3.org/ns/prov-o#": "prov.ttl",
+    "http://www.w3.org/ns/prov-o-20130430": "prov.ttl",
+    "https://www.w3.org/ns/prov#": "prov.ttl",
+    "http://www.w3.org/ns/prov-o-inverses#": "prov.ttl",
+    "http://www.w3.org/ns/prov-o-inverses-20130430": "prov.ttl",
+    "http://www.w3.org/ns/prov-aq#": "prov.ttl",
+    "http://www.w3.org/TR/2013/NOTE-prov-aq-20130430/": "prov.ttl",
+    "http://www.w3.org/ns/prov-dc#": "prov.ttl",
+    "http://www.w3.org/ns/prov-dictionary#": "prov.ttl",
+    "http://www.w3.org/ns/prov-links#": "prov.ttl",
+    "http://www.w3.org/ns/prov-links-20130430": "prov.ttl",
+    "http://www.w3.org/2006/time#2016": "time.ttl",
 }
 
 
@@ -128,7 +158,7 @@ def vocabulary_path(iri: str) -> Path | None:
     >>> vocabulary_path("http://example.org/unknown") is None
     True
     """
-    for known, name in VOCABULARIES.items():
+    for known, name in (VOCABULARIES | VOCABULARY_ALIASES).items():
         if iri in (known, known.rstrip("/#")):
             return bundled_root() / "vocabularies" / name
     return None

@@ -28,7 +28,7 @@ from typing import Literal as TypingLiteral
 
 from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate, traverse
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query, Update
@@ -143,6 +143,7 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
         if _is_update(text):
             raise QueryFormError("SPARQL Update", "query", "update") from None
         raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
+    _check_prefixes(parsed, prefixes)
     try:
         algebra = translateQuery(parsed, initNs=dict(prefixes))
     except Exception as error:  # rdflib raises plain Exception for an undeclared prefix
@@ -154,6 +155,32 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
             "fetch the remote data and load it instead"
         )
     return PreparedQuery(text, _FORMS[parsed[1].name], frozenset(variables), algebra, prefixes)
+
+
+def _check_prefixes(parsed: Any, prefixes: tuple[tuple[str, str], ...]) -> None:
+    """Refuse a prefixed name whose prefix is neither declared nor one of ``prefixes``.
+
+    rdflib would quietly expand prefixes of its own (``vann:``, ``time:``...) that other
+    engines reject, so the same query would run on one store and fail on another.
+    """
+    declared = {name for name, _ in prefixes}
+    used: dict[str, None] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, CompValue) and node.name in ("PrefixDecl", "pname"):
+            prefix = dict.get(node, "prefix") or ""
+            if node.name == "PrefixDecl":
+                declared.add(prefix)
+            else:
+                used.setdefault(prefix, None)
+
+    traverse(parsed, visitPost=visit)
+    undeclared = [prefix for prefix in used if prefix not in declared]
+    if undeclared:
+        raise SparqlSyntaxError(
+            f"unknown prefix {undeclared[0]}: (declare it with PREFIX {undeclared[0]}: <...>; "
+            f"known prefixes: {', '.join(sorted(declared))})"
+        )
 
 
 _OUTSIDE_GRAPH = (
@@ -185,6 +212,7 @@ def _prepare_update(text: str, prefixes: tuple[tuple[str, str], ...]) -> Prepare
         parsed = parseUpdate(text)
     except ParseException as error:
         raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
+    _check_prefixes(parsed, prefixes)
     try:
         algebra = translateUpdate(parsed, initNs=dict(prefixes))
     except Exception as error:  # rdflib raises plain Exception for an undeclared prefix

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import OWL, PROV, RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import accsm_kg
@@ -215,25 +215,40 @@ def test_everything_loads_with_sockets_blocked(
         assert path.stat().st_size > 0
 
 
-#: Each W3C vocabulary of the catalog: its graph name and a triple its copy must hold.
-_W3C_IMPORTS = {
+#: Each vocabulary of the catalog: its graph name and a triple its copy must hold.
+_CATALOG_IMPORTS = {
     "org": "ASK { <http://www.w3.org/ns/org#Organization> a owl:Class }",
+    "prov": "ASK { prov:wasDerivedFrom rdfs:domain prov:Entity }",
+    "skos": "ASK { skos:prefLabel rdfs:subPropertyOf rdfs:label }",
+    "foaf": "ASK { foaf:Person rdfs:subClassOf foaf:Agent }",
+    "schema": "ASK { schema:startDate schema:domainIncludes schema:Event }",
+    "time": "ASK { <http://www.w3.org/2006/time#Instant> rdfs:subClassOf ?c }",
+    "vann": "ASK { <http://purl.org/vocab/vann/preferredNamespacePrefix> a ?kind }",
+    "rdf": "ASK { rdf:type a rdf:Property }",
+    "rdfs": "ASK { rdfs:Class a rdfs:Class }",
+    "owl": "ASK { owl:Class rdfs:subClassOf rdfs:Class }",
+    "dcterms": "ASK { dcterms:creator rdfs:label ?l }",
+    "dcelements": "ASK { <http://purl.org/dc/elements/1.1/title> rdfs:label ?l }",
+    "dcmitype": "ASK { <http://purl.org/dc/dcmitype/Text> a owl:Class }",
+    "dcam": "ASK { <http://purl.org/dc/dcam/memberOf> a owl:ObjectProperty }",
+    "shacl": "ASK { sh:NodeShape rdfs:subClassOf sh:Shape }",
 }
 
 
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
-def test_w3c_vocabularies_import_with_sockets_blocked(
+def test_catalog_vocabularies_import_with_sockets_blocked(
     resources: Path, store: accsm_kg.StoreName
 ) -> None:
-    """Imports of the W3C vocabularies land as named graphs holding their own triples."""
+    """Imports of every catalogued vocabulary land as named graphs holding their own triples."""
     from accsm_kg.loading import parse_file
     from accsm_kg.resources import vocabulary_paths
 
     kg = accsm_kg.load(resources / "load" / "imports-w3c.ttl", include_bundled=False, store=store)
     names = {str(g) for g in kg.graphs()}
     copies = {p.stem: p for p in vocabulary_paths()}
-    for name, ask in _W3C_IMPORTS.items():
+    assert set(_CATALOG_IMPORTS) == set(copies)
+    for name, ask in _CATALOG_IMPORTS.items():
         graph = f"https://w3id.org/accsm-kg/graph/vocabularies/{name}"
         assert graph in names, name
         where = ask.replace("ASK { ", f"ASK {{ GRAPH <{graph}> {{ ").replace(" }", " } }")
@@ -267,17 +282,91 @@ def test_import_of_a_loaded_ontology_needs_no_catalog(tmp_path: Path) -> None:
     assert len(kg.graphs()) == size + 1
 
 
-def test_catalog_files_parse_and_declare_their_iris() -> None:
-    """Every catalogued IRI maps to a shipped file that declares that ontology."""
+def test_catalog_resolves_every_ontology_its_files_declare() -> None:
+    """Each catalogued file is found by its namespace and by every ontology IRI it declares."""
     from accsm_kg.loading import parse_file
-    from accsm_kg.resources import VOCABULARIES, vocabulary_path, vocabulary_paths
+    from accsm_kg.resources import (
+        VOCABULARIES,
+        VOCABULARY_ALIASES,
+        vocabulary_path,
+        vocabulary_paths,
+    )
 
-    assert {p.name for p in vocabulary_paths()} == set(VOCABULARIES.values())
-    for iri in VOCABULARIES:
-        path = vocabulary_path(iri)
-        assert path is not None
+    files = {p.name: p for p in vocabulary_paths()}
+    assert sorted(files) == sorted(VOCABULARIES.values())
+    assert set(VOCABULARY_ALIASES.values()) <= set(files)
+    for namespace, name in VOCABULARIES.items():
+        assert vocabulary_path(namespace) == files[name], namespace
+        triples = parse_file(files[name]).triples
+        # the copy defines terms of its namespace, not only mentions them
+        defined = {s for s in triples.subjects() if str(s).startswith(namespace) and s != namespace}
+        assert len(defined) >= 2, namespace
+    for name, path in files.items():
         triples = parse_file(path).triples
-        assert (URIRef(iri), None, None) in triples, iri
+        declared = set(triples.subjects(RDF.type, OWL.Ontology))
+        declared |= set(triples.objects(None, OWL.versionIRI))
+        for iri in declared:
+            assert vocabulary_path(str(iri)) == path, (name, iri)
+    for alias, name in VOCABULARY_ALIASES.items():
+        triples = parse_file(files[name]).triples
+        ontologies = set(triples.subjects(RDF.type, OWL.Ontology))
+        named = ontologies | {v for o in ontologies for v in triples.objects(o, OWL.versionIRI)}
+        named |= {v for o in ontologies for v in triples.objects(o, PROV.specializationOf)}
+        assert alias in {str(n) for n in named} | {str(n) + "#" for n in named}, alias
+
+
+def test_every_borrowed_term_is_defined_by_its_vocabulary() -> None:
+    """Each term our ontology, shapes and data take from another vocabulary exists in it.
+
+    A misspelt ``schema:startdate`` or ``prov:wasDerivedBy`` fails here, by name and file.
+    """
+    from accsm_kg.loading import parse_file
+    from accsm_kg.resources import (
+        VOCABULARIES,
+        bundled_paths,
+        shapes_paths,
+        vocabulary_path,
+    )
+
+    copies: dict[Path, Graph] = {}
+    unknown = []
+    borrowed = 0
+    for path in bundled_paths() + shapes_paths():
+        terms = {t for triple in parse_file(path).triples for t in triple if isinstance(t, URIRef)}
+        for term in sorted(terms):
+            namespace = next((n for n in VOCABULARIES if str(term).startswith(n)), None)
+            if namespace is None or str(term) == namespace:
+                continue
+            local = vocabulary_path(namespace)
+            assert local is not None
+            if local not in copies:
+                copies[local] = parse_file(local).triples
+            borrowed += 1
+            if (term, None, None) not in copies[local]:
+                unknown.append(f"{path.name}: {term}")
+    assert borrowed > 100
+    assert unknown == []
+
+
+def _namespace(term: URIRef) -> str:
+    text = str(term)
+    return text[: text.rindex("#") + 1] if "#" in text else text[: text.rindex("/") + 1]
+
+
+def test_every_namespace_we_use_is_catalogued() -> None:
+    """The vocabularies of every property and class we use are in the offline catalog."""
+    from accsm_kg.loading import parse_file
+    from accsm_kg.resources import BASE_IRI, bundled_paths, shapes_paths, vocabulary_path
+
+    used: set[str] = set()
+    for path in bundled_paths() + shapes_paths():
+        for _, p, o in parse_file(path).triples:
+            used.add(_namespace(p))
+            if p == RDF.type and isinstance(o, URIRef):
+                used.add(_namespace(o))
+    missing = sorted(n for n in used if not n.startswith(BASE_IRI) and vocabulary_path(n) is None)
+    assert missing == []
+    assert {"http://www.w3.org/ns/prov#", "https://schema.org/"} <= used
 
 
 # -- nothing lost on write -------------------------------------------------------------------

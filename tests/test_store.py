@@ -100,6 +100,17 @@ def test_hostile_bindings_everywhere(any_kg: KnowledgeGraph) -> None:
     assert [int(r.n) for r in size] == [8]
 
 
+def test_prefixes_mean_the_same_everywhere(any_kg: KnowledgeGraph) -> None:
+    """A prefix rdflib knows but the query never declares is refused on every store."""
+    for prefix in ("vann", "time", "dcat"):
+        with pytest.raises(accsm_kg.SparqlSyntaxError, match=f"unknown prefix {prefix}:"):
+            any_kg.ask(f"ASK {{ ?s {prefix}:p ?o }}")
+        with pytest.raises(accsm_kg.SparqlSyntaxError, match=f"unknown prefix {prefix}:"):
+            any_kg.update(f"INSERT DATA {{ GRAPH <urn:g> {{ <urn:s> {prefix}:p 1 }} }}")
+    declared = "PREFIX vann: <http://purl.org/vocab/vann/> ASK { ?s vann:p ?o }"
+    assert any_kg.ask(declared) is False
+
+
 def test_validate_and_dump_everywhere(
     any_kg: KnowledgeGraph, kg: KnowledgeGraph, tmp_path: Path
 ) -> None:
