@@ -315,6 +315,23 @@ def test_catalog_resolves_every_ontology_its_files_declare() -> None:
         assert alias in {str(n) for n in named} | {str(n) + "#" for n in named}, alias
 
 
+def test_catalog_files_name_their_source_licence_and_size() -> None:
+    """Each copy's header names its source and licence; a stated triple count is the real one."""
+    import re
+
+    from accsm_kg.loading import parse_file
+    from accsm_kg.resources import vocabulary_paths
+
+    for path in vocabulary_paths():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = "\n".join(line for line in lines if line.startswith("#"))
+        assert "Source:" in header, path.name
+        assert re.search(r"licen[cs]e|CC BY", header, re.IGNORECASE), path.name
+        stated = re.search(r"[ (](\d+) triples\.$", header, re.MULTILINE)
+        if stated:
+            assert int(stated[1]) == len(parse_file(path).triples), path.name
+
+
 def test_every_borrowed_term_is_defined_by_its_vocabulary() -> None:
     """Each term our ontology, shapes and data take from another vocabulary exists in it.
 
