@@ -1,7 +1,8 @@
 """The ``accsm-kg`` command: a thin layer over the library.
 
-Exit codes: 0 done (and, for ``validate``, the data conforms); 1 ``validate`` found
-violations; 2 bad input or usage (a file that does not parse, an unknown query...).
+Exit codes: 0 done (and, for ``validate``, the data conforms); 1 findings only (``validate``
+found violations, ``diff`` found differences); 2 bad input or usage (a file that does not parse,
+an unknown query, an output that cannot be written...), always as one line ``Error: ...``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import click
 from . import curation, khmer
 from .diff import diff_dumps
 from .docs import build_docs
-from .errors import AccsmKgError
+from .errors import AccsmKgError, EmptyFileError, QueryFormError
 from .knowledge_graph import KnowledgeGraph, load
+from .loading import decode
 from .publish import FORMATS
 from .queries import named_queries
 from .release import make_release
@@ -40,12 +42,22 @@ class _Fail(click.ClickException):
 
 
 def _errors_exit_2(command: F) -> F:
+    """Turn library errors, and files that cannot be read or written, into ``Error: ...``, exit 2.
+
+    Exit 1 stays for findings (violations, differences), which the commands exit with themselves.
+    """
+
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except AccsmKgError as error:
             raise _Fail(str(error)) from error
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click ends quietly
+        except OSError as error:  # a file or folder the library did not expect to fail
+            where = f"{error.filename}: " if error.filename else ""
+            raise _Fail(f"{where}{error.strerror or error}") from error
 
     return run  # type: ignore[return-value]
 
@@ -77,7 +89,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", required=False, type=click.File("r", encoding="utf-8"))
+@click.argument("file", required=False, type=click.File("rb"))
 @click.option("-e", "--expression", help="The SPARQL query itself.")
 @click.option("-n", "--named", help="The name of a shipped query (see `accsm-kg queries`).")
 @click.option(
@@ -117,7 +129,27 @@ def query(
     given = [x for x in (file, expression, named) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of FILE, -e/--expression and -n/--named")
-    pairs = {}
+    try:
+        _query(file, expression, named, binds, output, data, no_bundled)
+    except QueryFormError as error:
+        if error.right != "update":
+            raise
+        raise _Fail(
+            "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
+            "to change the graph, use the Python API: kg.update(...)"
+        ) from error
+
+
+def _query(
+    file: Any,
+    expression: str | None,
+    named: str | None,
+    binds: tuple[str, ...],
+    output: str,
+    data: tuple[Path, ...],
+    no_bundled: bool,
+) -> None:
+    pairs: dict[str, Any] = {}
     for bind in binds:
         name, equals, value = bind.partition("=")
         if not equals or not name:
@@ -127,7 +159,7 @@ def query(
     if named is not None:
         _print_rows(kg.named_query(named, **pairs), output)
         return
-    text = expression if expression is not None else file.read()
+    text = expression if expression is not None else _read_query(file)
     form = prepare(text, kg.prefixes).form
     bindings = {k: _cli_value(kg, v) for k, v in pairs.items()}
     if form == "SELECT":
@@ -136,6 +168,14 @@ def query(
         click.echo("true" if kg.ask(text, bindings) else "false")
     else:
         click.echo(kg.construct(text, bindings).serialize(format="turtle"), nl=False)
+
+
+def _read_query(file: Any) -> str:
+    """Read a query file (or standard input) as UTF-8; an error names the line and column."""
+    try:
+        return decode(Path(getattr(file, "name", "<stdin>")), file.read())
+    except EmptyFileError:
+        return ""  # the SPARQL parser says what is missing
 
 
 def _cli_value(kg: KnowledgeGraph, value: str) -> Any:
@@ -179,8 +219,10 @@ def validate(paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool
     """Validate the bundled data, plus PATHS, against the SHACL shapes.
 
     Exits 0 when the data conforms, 1 when it does not (the violations are printed), 2 when a
-    file cannot be read.
+    file cannot be read, or when --no-bundled leaves nothing to validate (no PATHS).
     """
+    if no_bundled and not paths:
+        raise click.UsageError("nothing to validate: give PATHS, or leave out --no-bundled")
     kg = load(*paths, include_bundled=not no_bundled)
     report = kg.validate(shapes or None)
     click.echo(str(report))
@@ -200,13 +242,13 @@ def validate(paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool
     "--format",
     "format_",
     type=click.Choice(list(FORMATS)),
-    default="turtle",
-    show_default=True,
-    help="N-Quads, TriG and JSON-LD keep one named graph per source file.",
+    default=None,
+    help="By default the one the suffix of --output names (.ttl, .nt, .nq, .trig, .jsonld). "
+    "N-Quads, TriG and JSON-LD keep one named graph per source file.",
 )
 @_data_options
 @_errors_exit_2
-def dump(output: Path, format_: str, data: tuple[Path, ...], no_bundled: bool) -> None:
+def dump(output: Path, format_: str | None, data: tuple[Path, ...], no_bundled: bool) -> None:
     """Write the knowledge graph to a file."""
     kg = _load(data, no_bundled)
     path = kg.dump(output, format_)
@@ -215,8 +257,12 @@ def dump(output: Path, format_: str, data: tuple[Path, ...], no_bundled: bool) -
 
 @main.command()
 @click.argument("update_url")
-@click.option("--user", help="User name for HTTP basic authentication.")
-@click.option("--password", help="Password for HTTP basic authentication.", hide_input=True)
+@click.option(
+    "--user",
+    help="User name for HTTP basic authentication; without --password, the password is asked "
+    "for (hidden) when run in a terminal, and refused otherwise.",
+)
+@click.option("--password", help="Password for HTTP basic authentication (needs --user).")
 @_data_options
 @_errors_exit_2
 def push(
@@ -231,9 +277,26 @@ def push(
     Each named graph is loaded into a staging graph, then moved over its namesake in one step,
     so readers never see half a graph. Prints the graphs written.
     """
-    auth = (user, password or "") if user else None
+    if password is not None and user is None:
+        raise click.UsageError("--password needs --user")
+    if user is not None and password is None:
+        if not _interactive():
+            raise click.UsageError(
+                "--user needs --password when not run in a terminal (in a terminal, "
+                "the password is asked for)"
+            )
+        try:
+            password = click.prompt(f"Password for {user}", hide_input=True)
+        except click.Abort:
+            raise _Fail("no password given") from None
+    auth = (user, password or "") if user is not None else None
     for graph in _load(data, no_bundled).push(update_url, auth=auth):
         click.echo(str(graph))
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked for something: standard input is a terminal."""
+    return sys.stdin.isatty()
 
 
 @main.command("khmer-date")
@@ -242,9 +305,14 @@ def push(
 def khmer_date(value: str) -> None:
     """Convert a date between the Gregorian and the Khmer calendars.
 
-    VALUE is an ISO date (2020-11-02), a Khmer Gregorian date (ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០) or a
-    Khmer lunar date with its Buddhist Era year (ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤).
-    Prints the ISO date, the Khmer lunar date and the Khmer Gregorian date, one a line.
+    VALUE, in Khmer or ASCII digits, is one of: an ISO date, year first (2020-11-02); a
+    Gregorian date, day first, then the month as a Khmer name or a number, then the year
+    (ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០, 02/11/2020, 2.11.2020: day/month/year as in Cambodia, so
+    11/02/2020 is 11 February, never November 2); a Khmer lunar date with its Buddhist Era year
+    (ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤).
+
+    Prints the ISO date, the Khmer lunar date and the Khmer Gregorian date, one a line. A day
+    that does not exist (2020-02-30) is refused, naming what is wrong.
     """
     day = khmer.to_gregorian(value)
     lunar = khmer.lunar_date(day)

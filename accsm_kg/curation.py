@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import tempfile
 import unicodedata
@@ -43,9 +44,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from .errors import BindingError, CurationError
+from .errors import AccsmKgError, BindingError, CurationError, EmptyFileError, EncodingError
 from .knowledge_graph import PREFIXES, KnowledgeGraph, load
-from .loading import parse_file
+from .loading import decode, parse_file
 from .publish import atomic_write
 from .queries import expand_iri
 from .resources import ID_BASE, bundled_paths, ontology_paths, shapes_paths
@@ -416,33 +417,55 @@ def _cell_values(value: Any) -> list[str]:
     return [text] if text else []
 
 
+def _read_text(path: Path) -> str:
+    """Return a curator's file as text: UTF-8, with or without a byte-order mark.
+
+    :raises CurationError: it cannot be read, or it is not UTF-8 (naming the line and column).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CurationError(f"{path}: cannot be read: {error.strerror or error}") from None
+    try:
+        return decode(path, data)
+    except EmptyFileError:
+        return ""
+    except EncodingError as error:
+        problem = str(error).removeprefix(f"{error.filename}:{error.lineno}:{error.offset}: ")
+        raise CurationError(
+            f"{path}: line {error.lineno}, column {error.offset}: {problem} "
+            "(in a spreadsheet, save as 'CSV UTF-8')"
+        ) from None
+
+
 def read_rows(path: Path) -> tuple[str | None, list[CurationRow]]:
-    """Read a CSV or YAML file of rows.
+    """Read a CSV or YAML file of rows, UTF-8 encoded (a byte-order mark is allowed).
 
     Return the template kind the file names (YAML ``kind:``), if any, and the rows, numbered as a
     curator sees them (a CSV's line, a YAML list's item).
+
+    :raises CurationError: no such file, not UTF-8 (with the line), or not rows.
     """
     if not path.is_file():
         raise CurationError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            reader = csv.DictReader(stream)
-            rows = []
-            for record in reader:
-                if None in record:
-                    raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
-                cells = {
-                    k.strip(): [v.strip() for v in (value or "").split(_SEPARATOR) if v.strip()]
-                    for k, value in record.items()
-                }
-                rows.append(CurationRow(reader.line_num, cells))
-            return None, rows
+        reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
+        rows = []
+        for record in reader:
+            if None in record:
+                raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
+            cells = {
+                k.strip(): [v.strip() for v in (value or "").split(_SEPARATOR) if v.strip()]
+                for k, value in record.items()
+            }
+            rows.append(CurationRow(reader.line_num, cells))
+        return None, rows
     if suffix in (".yaml", ".yml"):
         import yaml
 
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.safe_load(_read_text(path))
         except yaml.YAMLError as error:
             raise CurationError(f"{path}: not valid YAML ({error})") from None
         kind = None
@@ -707,8 +730,14 @@ def import_file(
         raise CurationError.listing(source, problems)
     changed = not (target.is_file() and target.read_bytes() == text)
     if changed:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, text)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, text)
+        except AccsmKgError:
+            raise
+        except OSError as error:
+            where = error.filename or target
+            raise CurationError(f"{where}: cannot be written: {error.strerror or error}") from None
     return ImportResult(target, chosen, tuple(subjects), len(graph), changed)
 
 

@@ -19,6 +19,8 @@
     │   ├── BindingError               (ValueError) a binding that names no variable or
     │   │                              holds a value that is not an RDF term
     │   └── QueryTimeoutError          (TimeoutError) a query that ran past its timeout
+    ├── OptionError                    (ValueError) an option given a value it cannot take,
+    │                                  such as a timeout of 0 seconds
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
@@ -58,6 +60,7 @@ __all__ = [
     "KhmerNumeralError",
     "LoadError",
     "NoRdfFilesError",
+    "OptionError",
     "QueryError",
     "QueryFormError",
     "QueryTimeoutError",
@@ -207,7 +210,8 @@ class QueryFormError(QueryError, TypeError):
     def __init__(self, form: str, called: str, right: str) -> None:
         expected = self._expected(called)
         super().__init__(
-            f"{called}() runs {expected}; this is a {form} query: use {right}() instead"
+            f"{called}() runs {expected}; this is {'an' if form[0] in 'AEIOU' else 'a'} "
+            f"{form} query: use {right}() instead"
         )
         self.form = form
         self.right = right
@@ -245,6 +249,10 @@ class QueryTimeoutError(QueryError, TimeoutError):
             "timeout"
         )
         self.timeout = timeout
+
+
+class OptionError(AccsmKgError, ValueError):
+    """An option given a value it cannot take, such as a timeout of 0 seconds."""
 
 
 class ShapesError(AccsmKgError, ValueError):

@@ -506,6 +506,9 @@ _ERA_RE: Final = _alternation(_ERA_BY_NAME)
 # Khmer Gregorian dates
 # ---------------------------------------------------------------------------------------------
 
+#: An ISO date, year first (after :func:`_normalise`, so Khmer digits too).
+_ISO_RE: Final = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+
 _GREGORIAN_RE: Final = re.compile(
     rf"""
     (?:ថ្ងៃ\s?(?P<weekday>{_WEEKDAY_RE})\s?,?\s?)?
@@ -526,7 +529,8 @@ def parse_khmer_date(text: str) -> date:
 
     Khmer or ASCII digits, an optional weekday (checked), the usual spellings of the month
     names, and the optional words ថ្ងៃ (day), ទី (ordinal), ខែ (month) and ឆ្នាំ (year) are all
-    accepted; so are zero-width spaces.
+    accepted; so are zero-width spaces. The day comes first, then the month, then the year, as
+    Cambodian texts write them: ``11/02/2020`` is 11 February 2020, never November 2.
 
     :param text: e.g. ``"ថ្ងៃទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០"`` or ``"ថ្ងៃចន្ទ ទី០២ ខែវិច្ឆិកា ឆ្នាំ២០២០"``
     :returns: the date
@@ -553,7 +557,8 @@ def parse_khmer_date(text: str) -> date:
     try:
         result = date(int(match["year"]), month, int(match["day"]))
     except ValueError as error:
-        raise KhmerDateError(f"no such date: {text!r} ({error})") from None
+        hint = "; the day comes first: DD/MM/YYYY" if month > 12 else ""
+        raise KhmerDateError(f"no such date: {text!r} ({error}{hint})") from None
     if match["weekday"] is not None:
         _check_weekday(_WEEKDAY_BY_NAME[match["weekday"]], result, text)
     return result
@@ -1123,7 +1128,9 @@ def check_lunar_date(lunar_text: str, gregorian: date) -> None:
 def to_gregorian(text: str) -> date:
     """Return the Gregorian date of a Khmer date, lunar or Gregorian, or of an ISO date.
 
-    A lunar date needs its Buddhist Era year; its other parts, where given, are checked.
+    A lunar date needs its Buddhist Era year; its other parts, where given, are checked. A
+    Gregorian date is either ISO, year first (``2020-11-02``), or day first as in Cambodia:
+    ``02/11/2020`` is 2 November, never February 11 (see :func:`parse_khmer_date`).
 
     >>> to_gregorian("ថ្ងៃចន្ទ ២រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤")
     datetime.date(2020, 11, 2)
@@ -1131,7 +1138,22 @@ def to_gregorian(text: str) -> date:
     datetime.date(2020, 11, 2)
     >>> to_gregorian("2020-11-02")
     datetime.date(2020, 11, 2)
+    >>> to_gregorian("2020-02-30")
+    Traceback (most recent call last):
+    ...
+    accsm_kg.errors.KhmerDateError: 2020-02-30: day is out of range for month
+
+    :raises KhmerDateError: the text is no date of these forms, or names a day that does not
+        exist (``2020-02-30``: the message says which part is out of range).
     """
+    if not isinstance(text, str):
+        raise KhmerDateError(f"expected text, got {text!r}")
+    iso = _ISO_RE.fullmatch(_normalise(text))
+    if iso is not None:
+        try:
+            return date(int(iso["year"]), int(iso["month"]), int(iso["day"]))
+        except ValueError as error:
+            raise KhmerDateError(f"{text.strip()}: {error}") from None
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

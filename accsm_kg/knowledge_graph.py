@@ -21,7 +21,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from .errors import EmptyFileError, QueryFormError, ShapesError, UnknownQueryError
+from .errors import EmptyFileError, QueryError, QueryFormError, ShapesError, UnknownQueryError
 from .loading import expand_paths, parse_file, resolve_imports
 from .publish import dump_quads
 from .queries import NamedQuery, expand_iri, named_queries
@@ -29,13 +29,14 @@ from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .sparql import (
     PreparedQuery,
+    QueryForm,
     bind,
     inline_update_bindings,
     prepare,
     prepare_update,
     to_term,
 )
-from .store import RemoteStore, Store, StoreName, open_store
+from .store import RemoteStore, Store, StoreName, check_timeout, open_store
 from .terms import curie
 from .validate import ValidationReport, khmer_date_violations, validate_graph
 
@@ -75,6 +76,7 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store, *, query_timeout: float | None = None) -> None:
         """Wrap ``store``; most users call :func:`load` instead."""
+        check_timeout(query_timeout, "query_timeout")
         self.store = store
         #: Seconds a query may run when its call gives no ``timeout``; ``None``: no limit.
         self.query_timeout = query_timeout
@@ -106,7 +108,9 @@ class KnowledgeGraph:
     def _holds_ontology(self, iri: URIRef) -> bool:
         if not len(self.store.graph_names()):
             return False
-        ask = self._prepare("ASK { { ?o a owl:Ontology } UNION { ?x owl:versionIRI ?o } }")
+        ask = self._prepare(
+            "ASK { { ?o a owl:Ontology } UNION { ?x owl:versionIRI ?o } }", "ask", "ASK"
+        )
         return self.store.ask(ask, {"o": iri})
 
     def graphs(self) -> list[URIRef]:
@@ -144,10 +148,18 @@ class KnowledgeGraph:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _prepare(self, sparql: str) -> PreparedQuery:
-        return prepare(sparql, self.prefixes)
+    def _prepare(self, sparql: str, called: str, *forms: QueryForm) -> PreparedQuery:
+        if not isinstance(sparql, str):
+            raise QueryError(f"a query is text (str), not {type(sparql).__name__}")
+        try:
+            prepared = prepare(sparql, self.prefixes)
+        except QueryFormError as error:  # an update: name the method that was called
+            raise QueryFormError(error.form, called, error.right) from None
+        prepared.expect(called, *forms)
+        return prepared
 
     def _timeout(self, timeout: float | None) -> float | None:
+        check_timeout(timeout)
         return timeout if timeout is not None else self.query_timeout
 
     def query(
@@ -164,12 +176,15 @@ class KnowledgeGraph:
         ``timeout`` seconds (default :attr:`query_timeout`), :class:`QueryTimeoutError` is
         raised; so for :meth:`ask`, :meth:`construct` and :meth:`update`.
         """
-        prepared = self._prepare(sparql)
-        prepared.expect("query", "SELECT")
+        prepared = self._prepare(sparql, "query", "SELECT")
         variables, rows = self.store.select(
             prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
         )
-        return Rows(variables, rows, namespaces=self.namespaces)
+        columns = prepared.column_order(variables)
+        if columns != variables:
+            where = [variables.index(name) for name in columns]
+            rows = [tuple(row[i] for i in where) for row in rows]
+        return Rows(columns, rows, namespaces=self.namespaces)
 
     def ask(
         self,
@@ -179,8 +194,7 @@ class KnowledgeGraph:
         timeout: float | None = None,
     ) -> bool:
         """Run an ASK query."""
-        prepared = self._prepare(sparql)
-        prepared.expect("ask", "ASK")
+        prepared = self._prepare(sparql, "ask", "ASK")
         return self.store.ask(prepared, bind(prepared, bindings), timeout=self._timeout(timeout))
 
     def construct(
@@ -191,8 +205,7 @@ class KnowledgeGraph:
         timeout: float | None = None,
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound."""
-        prepared = self._prepare(sparql)
-        prepared.expect("construct", "CONSTRUCT", "DESCRIBE")
+        prepared = self._prepare(sparql, "construct", "CONSTRUCT", "DESCRIBE")
         graph = self.store.construct(
             prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
         )
@@ -230,10 +243,11 @@ class KnowledgeGraph:
         """The shipped competency queries, by name."""
         return named_queries()
 
-    def named_query(self, name: str, /, **bindings: Any) -> Rows:
-        """Run a named competency query; keyword arguments bind its parameters.
+    def named_query(self, name: str, /, *, timeout: float | None = None, **bindings: Any) -> Rows:
+        """Run a named competency query; other keyword arguments bind its parameters.
 
         Strings are converted by each parameter's kind, so ``country="kg:cambodia"`` binds an IRI.
+        ``timeout`` is as for :meth:`query`.
         """
         try:
             named = named_queries()[name]
@@ -243,12 +257,8 @@ class KnowledgeGraph:
             key: named.parameter(key).convert(value, self.prefixes)
             for key, value in bindings.items()
         }
-        prepared = self._prepare(named.sparql)
-        if prepared.form != "SELECT":
-            raise QueryFormError(
-                prepared.form, "named_query", "ask" if prepared.form == "ASK" else "construct"
-            )
-        return self.query(named.sparql, terms)
+        self._prepare(named.sparql, "named_query", "SELECT")
+        return self.query(named.sparql, terms, timeout=timeout)
 
     # -- checks and output ------------------------------------------------------------------
 
@@ -277,11 +287,13 @@ class KnowledgeGraph:
         dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
         return report.with_violations(khmer_date_violations(dates))
 
-    def dump(self, path: str | Path, format: str = "turtle") -> Path:
+    def dump(self, path: str | Path, format: str | None = None) -> Path:
         """Write the graph to ``path`` as turtle, ntriples, nquads, trig or jsonld.
 
-        N-Quads, TriG and JSON-LD keep the named graphs (where each triple came from); Turtle and
-        N-Triples hold their union. The file is replaced atomically.
+        Without ``format``, the suffix of ``path`` names it (``.ttl``, ``.nt``, ``.nq``,
+        ``.trig``, ``.jsonld``). N-Quads, TriG and JSON-LD keep the named graphs (where each
+        triple came from); Turtle and N-Triples hold their union. The file is replaced
+        atomically.
         """
         return dump_quads(self.store.quads(), Path(path), format, namespaces=self.namespaces)
 
@@ -372,6 +384,8 @@ def connect(
     :param query_timeout: seconds a query may run before :class:`QueryTimeoutError` (``timeout``
         is the limit for any answer, after which :class:`RemoteTimeoutError` is raised).
     """
+    check_timeout(timeout)
+    check_timeout(query_timeout, "query_timeout")
     store = RemoteStore(
         query_url,
         update_url,

@@ -75,15 +75,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """
     found: list[Path] = []
     for raw in paths:
+        if isinstance(raw, list | tuple):  # load([a, b]) means load(a, b)
+            found.extend(expand_paths(raw))
+            continue
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file())
-            rdf = [p for p in files if p.suffix in RDF_SUFFIXES]
+            rdf = [p for p in files if p.suffix.lower() in RDF_SUFFIXES]
             if not rdf:
                 raise NoRdfFilesError(str(path), [p.relative_to(path).as_posix() for p in files])
             found.extend(rdf)
         elif path.is_file():
-            if path.suffix not in RDF_SUFFIXES:
+            if path.suffix.lower() not in RDF_SUFFIXES:
                 raise UnsupportedFileError(str(path))
             found.append(path)
         else:
@@ -185,7 +188,7 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     :raises EncodingError: the file is not UTF-8.
     :raises EmptyFileError: the file is empty.
     """
-    if path.suffix not in RDF_SUFFIXES:
+    if path.suffix.lower() not in RDF_SUFFIXES:
         raise UnsupportedFileError(str(path))
     if not path.is_file():
         raise SourceNotFoundError(str(path))
@@ -196,7 +199,8 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     term_logger = logging.getLogger("rdflib.term")
     term_logger.addFilter(literal_filter)
     try:
-        quads = ox.parse(text, format=OX_FORMATS[RDF_SUFFIXES[path.suffix]], base_iri=str(graph))
+        form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
+        quads = ox.parse(text, format=form, base_iri=str(graph))
         triples.addN((s, p, o, triples) for s, p, o in _triples(quads))
     except SyntaxError as error:
         raise syntax_error(path, error) from None

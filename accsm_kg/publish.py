@@ -23,7 +23,15 @@ from rdflib.term import Node
 
 from .errors import DumpError, FormatError
 
-__all__ = ["FORMATS", "DumpFormat", "FormatInfo", "atomic_write", "dump_quads", "resolve_format"]
+__all__ = [
+    "FORMATS",
+    "DumpFormat",
+    "FormatInfo",
+    "atomic_write",
+    "dump_quads",
+    "format_for",
+    "resolve_format",
+]
 
 #: The formats :meth:`~accsm_kg.KnowledgeGraph.dump` writes.
 DumpFormat = TypingLiteral["turtle", "ntriples", "nquads", "trig", "jsonld"]
@@ -50,6 +58,25 @@ _ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "n
             "n-quads": "nquads", "json-ld": "jsonld"}  # fmt: skip
 
 
+def format_for(path: str | Path) -> str:
+    """Return the output format a file name's suffix stands for.
+
+    >>> format_for("kg.nq")
+    'nquads'
+
+    :raises FormatError: the suffix is none of the formats'.
+    """
+    suffix = Path(path).suffix.lower()
+    for name, info in FORMATS.items():
+        if suffix == info.suffix:
+            return name
+    known = ", ".join(f"{info.suffix} ({name})" for name, info in FORMATS.items())
+    raise FormatError(
+        f"{path}: cannot tell the format from the suffix {suffix!r}; name it with a suffix "
+        f"({known}) or give the format"
+    )
+
+
 def resolve_format(name: str) -> str:
     """Return the canonical name of an output format, accepting usual aliases (``ttl``, ``nt``).
 
@@ -70,17 +97,31 @@ def atomic_write(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DumpError(f"{path}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
+            # mkstemp makes the file private (0600): give it the mode any new file would have,
+            # or keep the mode of the file it replaces
+            os.fchmod(out.fileno(), _mode_for(path))
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise DumpError(f"{path}: could not be written: {error.strerror or error}") from error
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _oxigraph_json_ld(quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> bytes:
@@ -102,12 +143,15 @@ def _oxigraph_json_ld(quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> bytes
 def dump_quads(
     quads: Iterable[tuple[Node, Node, Node, URIRef]],
     path: Path,
-    format: str = "turtle",
+    format: str | None = None,
     *,
     namespaces: NamespaceManager | None = None,
 ) -> Path:
-    """Serialise ``quads`` to ``path`` in ``format``; graphs are kept where the format can."""
-    info = FORMATS[resolve_format(format)]
+    """Serialise ``quads`` to ``path`` in ``format`` (by default the one its suffix names).
+
+    Graphs are kept where the format can.
+    """
+    info = FORMATS[resolve_format(format) if format is not None else format_for(path)]
     if info.rdflib_name == "json-ld":
         # rdflib's JSON-LD writer loses blank nodes that only refer to themselves and writes
         # big integers as JSON numbers that read back as doubles; Oxigraph's writes every quad

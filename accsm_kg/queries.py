@@ -50,18 +50,32 @@ class Parameter:
         try:
             if self.kind == "iri":
                 return expand_iri(str(value), prefixes)
-            if self.kind == "integer":
-                return Literal(int(value))
+            if self.kind in ("integer", "year"):
+                return Literal(_whole_number(value))
             if self.kind == "date":
-                day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-                return Literal(day)
-            if self.kind == "year":
-                return Literal(int(value))
+                return Literal(_day(value))
         except ValueError as error:
             raise BindingError(
                 f"{self.name}: {value!r} is not a valid {self.kind} ({error})"
             ) from None
         return Literal(str(value))
+
+
+def _whole_number(value: Any) -> int:
+    # int(True) is 1 and int(2020.7) is 2020: neither is what the caller meant
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError("not a whole number")
+    return int(value)
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0) or value.tzinfo is not None:
+            raise ValueError("a date is wanted, not a moment of a day")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,10 @@ class NamedQuery:
         )
 
 
+#: IRI schemes written without ``//`` that a value may use without angle brackets.
+_OPAQUE_SCHEMES = frozenset({"urn", "mailto", "tag", "data", "info", "doi", "did", "tel", "geo"})
+
+
 def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
     """Return the IRI for ``<iri>``, an absolute IRI, or a prefixed name with a known prefix.
 
@@ -92,13 +110,20 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/accsm-kg/id/cambodia')
     """
     text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
+    bracketed = text.startswith("<") and text.endswith(">")
+    if bracketed:
         text = text[1:-1]
     prefix, colon, local = text.partition(":")
-    if colon and prefix in prefixes:
+    if colon and prefix in prefixes and not bracketed:
         return URIRef(prefixes[prefix] + local)
     if _SCHEME.match(text) and not any(c in text for c in ' <>"{}|\\^`'):
-        return URIRef(text)
+        # "gk:cambodia" is an IRI of scheme gk, but far more likely a misspelt prefix
+        if bracketed or "://" in text or prefix.lower() in _OPAQUE_SCHEMES:
+            return URIRef(text)
+        raise BindingError(
+            f"{value!r}: unknown prefix {prefix}: (known prefixes: {', '.join(sorted(prefixes))});"
+            f" write <{text}> if it is an IRI of its own"
+        )
     raise BindingError(
         f"{value!r} is neither an absolute IRI nor a prefixed name with a known prefix "
         f"({', '.join(sorted(prefixes))})"

@@ -32,12 +32,13 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import ReleaseError, RoundTripError
+from .errors import AccsmKgError, ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
 from .publish import atomic_write
@@ -316,6 +317,26 @@ def _parsers(rapper: bool | None) -> tuple[str, ...]:
     return ("rdflib", "pyoxigraph", "rapper") if use_rapper else ("rdflib", "pyoxigraph")
 
 
+def _check_base_url(base_url: str) -> None:
+    """Raise :class:`ReleaseError` unless ``base_url`` is an absolute URL the files can live at."""
+    parts = urlsplit(base_url)
+    problem = None
+    if not parts.scheme or not base_url.startswith(f"{parts.scheme}:"):
+        problem = "it has no scheme"
+    elif parts.scheme.lower() != "file" and not parts.netloc:
+        problem = "it names no host"
+    else:
+        try:
+            ox.NamedNode(base_url)
+        except ValueError as error:
+            problem = str(error)
+    if problem is not None:
+        raise ReleaseError(
+            f"base URL {base_url!r} is not an absolute URL ({problem}); give where the files "
+            "will be published, e.g. https://example.org/accsm-kg/0.1.0/"
+        )
+
+
 # -- description ------------------------------------------------------------------------------
 
 
@@ -430,6 +451,17 @@ _VOID = "accsm-kg-void.ttl"
 _SUMS = "SHA256SUMS"
 
 
+def _write(target: Path, contents: Sequence[tuple[str, bytes]], *, has_inferred: bool) -> None:
+    """Write each file atomically into ``target``, the last one last."""
+    stale = target / _INFERRED
+    if not has_inferred and stale.is_file():
+        stale.unlink()  # left by an earlier release into the same folder
+    for name, content in contents:
+        # SHA256SUMS last: a folder that has it is complete.
+        atomic_write(target / name, content)
+        (target / name).chmod(0o644)  # published files are for everyone to read
+
+
 def make_release(
     kg: KnowledgeGraph,
     folder: str | Path,
@@ -452,12 +484,15 @@ def make_release(
         ``https://w3id.org/accsm-kg/release/VERSION/`` by default.
     :param rapper: also parse every file back with ``rapper`` (raptor2-utils): ``True``
         requires it, ``False`` skips it, ``None`` (the default) uses it when installed.
-    :raises ReleaseError: a version that is not ``X.Y.Z``, or rapper required and missing.
+    :raises ReleaseError: a version that is not ``X.Y.Z``, a base URL that is not an absolute
+        URL, rapper required and missing, or a folder or file that cannot be written.
     :raises RoundTripError: a file did not parse back to the graph it was made from; nothing
         is written then.
     """
     if not _VERSION.match(version):
         raise ReleaseError(f"{version!r} is not a version of the form X.Y.Z (e.g. 0.1.0)")
+    if base_url is not None:
+        _check_base_url(base_url)
     issued = issued if issued is not None else dt.date.today()
     base = base_url if base_url is not None else f"{RELEASE_BASE}{version}/"
     base = base if base.endswith("/") else base + "/"
@@ -515,13 +550,14 @@ def make_release(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReleaseError(f"{target}: the folder cannot be made: {error.strerror}") from error
-    stale = target / _INFERRED
-    if not inferred and stale.is_file():
-        stale.unlink()  # left by an earlier release into the same folder
-    for name, content in [*((made.name, made.data) for made in files), (_SUMS, listing)]:
-        # SHA256SUMS last: a folder that has it is complete.
-        atomic_write(target / name, content)
-        (target / name).chmod(0o644)  # published files are for everyone to read
+    try:
+        contents = [*((made.name, made.data) for made in files), (_SUMS, listing)]
+        _write(target, contents, has_inferred=bool(inferred))
+    except AccsmKgError:
+        raise
+    except OSError as error:
+        where = error.filename or target
+        raise ReleaseError(f"{where}: cannot be written: {error.strerror or error}") from error
     return Release(
         version=version,
         issued=issued,

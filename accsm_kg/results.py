@@ -12,14 +12,16 @@ Chhy Vichara  8
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import html
 import io
 import json
+import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, SupportsIndex, overload
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar, overload
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Row", "Rows"]
+
+_T = TypeVar("_T")
 
 _INTEGER_TYPES = {
     XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
@@ -108,11 +112,20 @@ class Rows(Sequence[Row]):
         self._namespaces = namespaces
 
     @overload
-    def __getitem__(self, index: int) -> Row: ...
+    def __getitem__(self, index: SupportsIndex) -> Row: ...
     @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        """Return a row, or a list of rows for a slice."""
+    def __getitem__(self, index: slice) -> Rows: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Row | Rows:
+        """Return a row, or for a slice the :class:`Rows` it selects, with the same variables.
+
+        >>> rows = Rows(["n"], [(Literal(1),), (Literal(2),), (Literal(3),)])
+        >>> rows[:2]
+        <Rows 2 row(s): ?n>
+        """
+        if isinstance(index, slice):
+            selected = copy.copy(self)
+            selected._rows = self._rows[index]
+            return selected
         return self._rows[index]
 
     def __len__(self) -> int:
@@ -132,8 +145,16 @@ class Rows(Sequence[Row]):
     __hash__ = None  # type: ignore[assignment]  # mutable container semantics, as list
 
     def column(self, name: str) -> list[Node | None]:
-        """Return the values of one variable, row by row."""
-        index = self.variables.index(name)
+        """Return the values of one variable, row by row.
+
+        A name that is not a variable raises :class:`KeyError`, as ``row[name]`` does.
+        """
+        try:
+            index = self.variables.index(name)
+        except ValueError:
+            raise KeyError(
+                f"no variable {name!r} in these rows: {', '.join(self.variables)}"
+            ) from None
         return [row[index] for row in self._rows]
 
     def __repr__(self) -> str:
@@ -209,7 +230,17 @@ class Rows(Sequence[Row]):
 
         Integers (and ``xsd:gYear``) become nullable ``Int64``, decimals and doubles ``Float64``,
         ``xsd:date`` and ``xsd:dateTime`` datetimes, booleans ``boolean``; IRIs and other literals
-        are strings (language tags are dropped: read them from the rows).
+        are strings (language tags are dropped: read them from the rows). Unbound values are NA.
+
+        It never fails on what a SPARQL engine returns: datetimes in one time zone keep it,
+        datetimes in several are converted to UTC, and a mix of datetimes with and without a
+        time zone gives a column of Python datetimes; integers beyond ``Int64`` give a column of
+        Python ints; a column holding a literal that is not of its datatype (``"abc"^^xsd:integer``)
+        gives strings, every value its lexical form. ``xsd:date`` carries no time zone: the day is
+        kept, its time zone dropped.
+
+        >>> Rows(["n"], [(Literal(2**64),), (Literal(2),)]).to_dataframe()["n"].tolist()
+        [18446744073709551616, 2]
         """
         import pandas as pd
 
@@ -247,30 +278,134 @@ def _json_term(value: Node) -> Mapping[str, str]:
 def _column(pd: Any, values: list[Node | None]) -> Any:
     present = [v for v in values if v is not None]
     types = {v.datatype if isinstance(v, Literal) else None for v in present}
+    typed = None
     if present and types <= _INTEGER_TYPES:
-        return pd.array([None if v is None else _as_int(v) for v in values], dtype="Int64")
-    if present and types <= _FLOAT_TYPES | _INTEGER_TYPES:
-        return pd.array([None if v is None else float(str(v)) for v in values], dtype="Float64")
-    if present and types <= {XSD.boolean}:
-        return pd.array(
-            [None if v is None else str(v) in ("true", "1") for v in values], dtype="boolean"
-        )
-    if present and types <= _DATE_TYPES:
-        return pd.to_datetime([None if v is None else _as_datetime(v) for v in values])
-    return pd.array([None if v is None else str(v) for v in values], dtype="string")
+        typed = _integers(pd, values)
+    elif present and types <= _FLOAT_TYPES | _INTEGER_TYPES:
+        typed = _floats(pd, values)
+    elif present and types <= {XSD.boolean}:
+        typed = _booleans(pd, values)
+    elif present and types <= _DATE_TYPES:
+        typed = _datetimes(pd, values)
+    if typed is None:  # a value not of its datatype: show every value as written
+        typed = pd.array([None if v is None else str(v) for v in values], dtype="string")
+    return typed
 
 
-def _as_int(value: Node) -> int:
-    assert isinstance(value, Literal)
-    if value.datatype == XSD.gYear:
-        return int(str(value)[:4] if not str(value).startswith("-") else str(value)[:5])
-    return int(str(value))
+# Lexical forms of XML Schema, read here rather than through rdflib's values: an ill-typed
+# literal has no value there, and Python's int() and float() accept forms XSD does not
+# ("1_000", Khmer digits, "infinity").
+_INTEGER = re.compile(r"([+-]?[0-9]+)")
+_GYEAR = re.compile(r"(-?[0-9]{4,})(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# "inf", "-inf" and "nan" are not XSD, but rdflib writes them for INF, -INF and NaN.
+_DOUBLE = re.compile(
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN|-?inf|nan"
+)
+_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
+_DATETIME = re.compile(
+    r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})"
+    r"(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_INT64 = range(-(2**63), 2**63)
 
 
-def _as_datetime(value: Node) -> dt.datetime:
-    python = value.toPython() if isinstance(value, Literal) else None
-    if isinstance(python, dt.datetime):
-        return python
-    if isinstance(python, dt.date):
-        return dt.datetime(python.year, python.month, python.day)
-    raise ValueError(f"not a date: {value!r}")
+def _lexical(value: Node) -> str:
+    """Return the lexical form of a literal, with XSD's collapsed whitespace removed."""
+    return str(value).strip(" \t\n\r")
+
+
+def _parsed(values: list[Node | None], parse: Callable[[str, Node], _T]) -> list[_T | None] | None:
+    """Return each value parsed from its lexical form, or None if one is not of its datatype."""
+    try:
+        return [None if v is None else parse(_lexical(v), v) for v in values]
+    except ValueError:
+        return None
+
+
+def _as_int(lexical: str, value: Node) -> int:
+    pattern = _GYEAR if isinstance(value, Literal) and value.datatype == XSD.gYear else _INTEGER
+    if (match := pattern.fullmatch(lexical)) is None:
+        raise ValueError(lexical)
+    return int(match.group(1))
+
+
+def _integers(pd: Any, values: list[Node | None]) -> Any:
+    ints = _parsed(values, _as_int)
+    if ints is None:
+        return None
+    if all(i is None or i in _INT64 for i in ints):
+        return pd.array(ints, dtype="Int64")
+    return pd.array([pd.NA if i is None else i for i in ints], dtype=object)
+
+
+def _as_float(lexical: str, value: Node) -> float:
+    datatype = value.datatype if isinstance(value, Literal) else None
+    pattern = (
+        _DECIMAL if datatype == XSD.decimal else _DOUBLE if datatype in _FLOAT_TYPES else _INTEGER
+    )
+    if not pattern.fullmatch(lexical):
+        raise ValueError(lexical)
+    return float(lexical)
+
+
+def _floats(pd: Any, values: list[Node | None]) -> Any:
+    import numpy as np
+
+    floats = _parsed(values, _as_float)
+    if floats is None:
+        return None
+    # Built from data and mask, so that a NaN double stays NaN and only unbound values are NA.
+    data = np.array([0.0 if f is None else f for f in floats], dtype="float64")
+    return pd.arrays.FloatingArray(data, np.array([f is None for f in floats]))
+
+
+def _as_bool(lexical: str, value: Node) -> bool:
+    try:
+        return _BOOLEAN[lexical]
+    except KeyError:
+        raise ValueError(lexical) from None
+
+
+def _booleans(pd: Any, values: list[Node | None]) -> Any:
+    booleans = _parsed(values, _as_bool)
+    return None if booleans is None else pd.array(booleans, dtype="boolean")
+
+
+def _as_datetime(lexical: str, value: Node) -> dt.datetime:
+    """Read an ``xsd:date`` or ``xsd:dateTime``; a date is its midnight, without time zone."""
+    is_date = isinstance(value, Literal) and value.datatype == XSD.date
+    match = _DATETIME.fullmatch(lexical)
+    if match is None or is_date != (match.group(4) is None):
+        raise ValueError(lexical)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if is_date:
+        return dt.datetime(int(year), int(month), int(day))
+    tzinfo = None
+    if zone == "Z":
+        tzinfo = dt.UTC
+    elif zone is not None:
+        minutes = int(zone[1:3]) * 60 + int(zone[4:6])
+        tzinfo = dt.timezone(dt.timedelta(minutes=-minutes if zone[0] == "-" else minutes))
+    microsecond = int((fraction or "").ljust(6, "0")[:6])
+    if hour == "24" and minute == second == "00" and not microsecond:  # the end of the day
+        midnight = dt.datetime(int(year), int(month), int(day), tzinfo=tzinfo)
+        return midnight + dt.timedelta(days=1)
+    return dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), microsecond, tzinfo
+    )
+
+
+def _datetimes(pd: Any, values: list[Node | None]) -> Any:
+    datetimes = _parsed(values, _as_datetime)
+    if datetimes is None:
+        return None
+    present = [d for d in datetimes if d is not None]
+    as_objects = pd.array([pd.NA if d is None else d for d in datetimes], dtype=object)
+    if len({d.tzinfo is None for d in present}) > 1:  # local times cannot be placed in UTC
+        return as_objects
+    try:
+        return pd.to_datetime(datetimes, utc=len({d.utcoffset() for d in present}) > 1)
+    except (ValueError, OverflowError):  # out of pandas' range (nanoseconds before pandas 3)
+        return as_objects

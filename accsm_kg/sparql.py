@@ -85,6 +85,32 @@ class PreparedQuery:
         """Return the query with the knowledge graph's prefixes declared, for other engines."""
         return _prologue(self.prefixes) + self.text
 
+    @property
+    def has_dataset(self) -> bool:
+        """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``).
+
+        >>> prepare("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", {}).has_dataset
+        True
+        """
+        return bool(dict.get(self.algebra.algebra, "datasetClause"))
+
+    def column_order(self, variables: list[str]) -> list[str]:
+        """Return the result ``variables`` in the order the query's columns should have.
+
+        ``SELECT *`` leaves the order to the engine, and engines differ; it is made the order
+        in which the variables first appear in the query, as a reader expects.
+
+        >>> prepare("SELECT * WHERE { ?s ?p ?o }", {}).column_order(["o", "p", "s"])
+        ['s', 'p', 'o']
+        """
+        text = re.sub(r"(?m)^\s*#.*$", "", self.text)
+        if not re.search(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", text, re.IGNORECASE):
+            return variables
+        first: dict[str, int] = {}
+        for match in re.finditer(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)", text):
+            first.setdefault(match[1], match.start())
+        return sorted(variables, key=lambda name: first.get(name, len(text)))
+
     def expect(self, called: str, *forms: QueryForm) -> None:
         """Raise :class:`QueryFormError` unless this query has one of ``forms``."""
         if self.form not in forms:
@@ -140,6 +166,8 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
     try:
         parsed = parseQuery(text)
     except ParseException as error:
+        if not _without_comments(text).strip():
+            raise SparqlSyntaxError("the query is empty") from None
         if _is_update(text):
             raise QueryFormError("SPARQL Update", "query", "update") from None
         raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
@@ -300,6 +328,10 @@ def _with_values(
     except ParseException as error:  # a value we failed to escape would land here
         raise BindingError(f"the bindings could not be written into the {what}: {error}") from None
     return prologue + bound
+
+
+def _without_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", "", text)
 
 
 def _is_update(text: str) -> bool:

@@ -21,6 +21,7 @@ their default graph.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -34,11 +35,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from .errors import (
     AuthenticationError,
+    OptionError,
     QueryTimeoutError,
     ReadOnlyStoreError,
     RemoteHTTPError,
@@ -89,7 +92,7 @@ def run_with_timeout(work: Callable[[threading.Event], T], timeout: float | None
     stop = threading.Event()
     if timeout is None:
         return work(stop)
-    _check_timeout(timeout)
+    check_timeout(timeout)
     state: dict[str, Any] = {}
 
     def worker() -> None:
@@ -112,9 +115,19 @@ def run_with_timeout(work: Callable[[threading.Event], T], timeout: float | None
     return value  # type: ignore[no-any-return]
 
 
-def _check_timeout(timeout: float) -> None:
-    if timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds")
+def check_timeout(timeout: Any, name: str = "timeout") -> None:
+    """Refuse a timeout that is not ``None`` or a positive, finite number of seconds.
+
+    >>> check_timeout(0, "query_timeout")
+    Traceback (most recent call last):
+    accsm_kg.errors.OptionError: query_timeout must be a positive number of seconds, not 0
+    """
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise OptionError(f"{name} must be a number of seconds, not {timeout!r}")
+    if not 0 < timeout < float("inf"):
+        raise OptionError(f"{name} must be a positive number of seconds, not {timeout!r}")
 
 
 def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
@@ -129,7 +142,7 @@ def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
     """
     if timeout is None:
         return work()
-    _check_timeout(timeout)
+    check_timeout(timeout)
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -248,6 +261,17 @@ class Store(ABC):
         """Release what the store holds (files, connections)."""
 
 
+@contextlib.contextmanager
+def _local_graphs_only() -> Iterator[None]:
+    """Make rdflib read ``FROM <iri>`` as a graph of the store, never as a URL to fetch."""
+    previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = previous
+
+
 class RdflibStore(Store):
     """An in-memory rdflib :class:`~rdflib.Dataset`: the reference implementation."""
 
@@ -292,9 +316,10 @@ class RdflibStore(Store):
         """Run a SELECT query with rdflib's engine."""
 
         def work() -> tuple[list[str], list[tuple[Node | None, ...]]]:
-            result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-            variables = [str(v) for v in result.vars or []]
-            return variables, [tuple(row) for row in result]  # type: ignore[arg-type]
+            with _local_graphs_only():
+                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
+                variables = [str(v) for v in result.vars or []]
+                return variables, [tuple(row) for row in result]  # type: ignore[arg-type]
 
         return run_in_child(work, timeout)
 
@@ -306,10 +331,13 @@ class RdflibStore(Store):
         timeout: float | None = None,
     ) -> bool:
         """Run an ASK query with rdflib's engine."""
-        return run_in_child(
-            lambda: bool(self._dataset.query(query.algebra, initBindings=dict(bindings)).askAnswer),
-            timeout,
-        )
+
+        def work() -> bool:
+            with _local_graphs_only():
+                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
+                return bool(result.askAnswer)
+
+        return run_in_child(work, timeout)
 
     def construct(
         self,
@@ -321,10 +349,11 @@ class RdflibStore(Store):
         """Run a CONSTRUCT or DESCRIBE query with rdflib's engine."""
 
         def work() -> Graph:
-            result = self._dataset.query(query.algebra, initBindings=dict(bindings))
             graph = Graph()
-            if result.graph is not None:
-                graph += result.graph
+            with _local_graphs_only():
+                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
+                if result.graph is not None:
+                    graph += result.graph
             return graph
 
         return run_in_child(work, timeout)
@@ -439,17 +468,21 @@ class OxigraphStore(Store):
             self._store.flush()
 
     def graph_names(self) -> list[URIRef]:
-        """Return the IRIs of the named graphs."""
+        """Return the IRIs of the named graphs that hold triples (an emptied one is gone)."""
         return sorted(
-            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+            URIRef(g.value)
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode)
+            and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None
         )
 
     def _run(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Any:
         # Oxigraph substitutes only projected variables (SEP-0007), and parameters need not be
         # projected: bindings go in as a VALUES block, as for remote stores.
         try:
+            # without FROM, the default graph is the union of the named graphs, as on rdflib
             return self._store.query(
-                inline_bindings(query, bindings), use_default_graph_as_union=True
+                inline_bindings(query, bindings), use_default_graph_as_union=not query.has_dataset
             )
         except SyntaxError as error:  # our parser accepted it: a dialect difference
             raise StoreError(f"Oxigraph cannot run this query: {error}") from None
@@ -465,11 +498,19 @@ class OxigraphStore(Store):
 
         def work(stop: threading.Event) -> tuple[list[str], list[tuple[Node | None, ...]]]:
             solutions = self._run(query, bindings)
-            variables = [v.value for v in solutions.variables]
-            rows = [
-                tuple(None if (t := solution[v]) is None else from_oxigraph(t) for v in variables)
-                for solution in _until(stop, solutions)
-            ]
+            try:
+                variables = [v.value for v in solutions.variables]
+                rows = [
+                    tuple(
+                        None if (t := solution[v]) is None else from_oxigraph(t) for v in variables
+                    )
+                    for solution in _until(stop, solutions)
+                ]
+            finally:
+                # Oxigraph's results must be freed by the thread that made them; parsing the
+                # query left frames in reference cycles, which the garbage collector may clear
+                # from any thread, so this frame must not hold them
+                del solutions
             return variables, rows
 
         return run_with_timeout(work, timeout)
@@ -564,12 +605,12 @@ class OxigraphStore(Store):
             self._store.flush()
 
     def _stream(self, path: Path, graph: URIRef, staging: ox.NamedNode) -> None:
-        if path.suffix not in RDF_SUFFIXES:
+        if path.suffix.lower() not in RDF_SUFFIXES:
             raise StoreError(f"{path}: not a .ttl or .nt file")
         check_start(path)
         quads = ox.parse(
             path=str(path),
-            format=OX_FORMATS[RDF_SUFFIXES[path.suffix]],
+            format=OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]],
             base_iri=str(graph),
             rename_blank_nodes=True,  # blank nodes are scoped to their file, as in parse_file
         )
@@ -603,9 +644,23 @@ class OxigraphStore(Store):
         return int(next(iter(result))["n"].value)
 
     def close(self) -> None:
-        """Flush a persistent store to disk."""
+        """Flush a persistent store to disk and let go of it, so its folder can be opened again.
+
+        Using the store afterwards raises :class:`StoreError`.
+        """
+        if "_store" not in vars(self):
+            return
         if self.path is not None:
             self._store.flush()
+        del self._store
+        # results of past queries may sit in reference cycles and hold the store's lock
+        gc.collect()
+
+    def __getattr__(self, name: str) -> Any:
+        """Say that a closed store is closed (only ``_store`` goes missing, at :meth:`close`)."""
+        if name == "_store":
+            raise StoreError("this Oxigraph store is closed; load the knowledge graph again")
+        raise AttributeError(name)
 
 
 def _until(stop: threading.Event, results: Iterable[T]) -> Iterator[T]:
@@ -694,8 +749,10 @@ class RemoteStore(Store):
             return _checked(response, url)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _dataset(self) -> dict[str, list[str]]:
-        if self.graphs is None:
+    def _dataset(self, query: PreparedQuery | None = None) -> dict[str, list[str]]:
+        # a query naming its own dataset (FROM, FROM NAMED) keeps it: the protocol would
+        # otherwise replace it by ours
+        if self.graphs is None or (query is not None and query.has_dataset):
             return {}
         return {"default-graph-uri": self.graphs, "named-graph-uri": self.graphs}
 
@@ -709,7 +766,7 @@ class RemoteStore(Store):
         text = inline_bindings(query, bindings)
         return self._post(
             self.query_url,
-            {"query": text, **self._dataset()},
+            {"query": text, **self._dataset(query)},
             accept,
             retry=True,
             timeout=timeout,

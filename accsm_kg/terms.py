@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -93,8 +94,17 @@ def from_oxigraph(term: object, bnodes: dict[str, BNode] | None = None) -> Node:
             return Literal(term.value, lang=term.language)
         if term.datatype.value == str(XSD.string):
             return Literal(term.value)
+        if term.datatype.value == _BOOLEAN and term.value not in _BOOLEAN_FORMS:
+            # rdflib would rewrite this ill-typed boolean as "false" (with a warning): keep it
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return Literal(term.value, datatype=URIRef(_BOOLEAN), normalize=False)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term: {term!r}")
+
+
+_BOOLEAN = str(XSD.boolean)
+_BOOLEAN_FORMS = frozenset({"true", "false", "1", "0"})
 
 
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -93,7 +94,7 @@ class ValidationReport:
             return "-"
         if isinstance(node, URIRef):
             return curie(node, self.namespaces)
-        return node.n3()
+        return node.n3(self.namespaces)  # a literal's datatype shortened too: "0"^^xsd:integer
 
     def __str__(self) -> str:
         """Return a readable summary, one paragraph per result."""
@@ -109,24 +110,55 @@ class ValidationReport:
             )
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        """Show whether the data conforms and how many results of each severity there are.
+
+        >>> ValidationReport(True, (), Graph())
+        <ValidationReport: conforms>
+        """
+        parts = ["conforms"] if self.conforms else []
+        for severity in ("Violation", "Warning", "Info"):
+            n = sum(1 for v in self.violations if v.severity == severity)
+            if n:
+                plural = "s" if n != 1 and severity != "Info" else ""
+                parts.append(f"{n} {severity.lower()}{plural}")
+        return f"<ValidationReport: {', '.join(parts) or 'does not conform'}>"
+
+    def _cells(self, v: Violation) -> dict[str, str | None]:
+        """Return one result as text, IRIs shortened with prefixes, None where it has no value."""
+        return {
+            "focus_node": self._short(v.focus_node),
+            "path": self._short(v.path) if v.path is not None else None,
+            "severity": v.severity,
+            "constraint": self._short(v.constraint),
+            "message": v.message,
+            "shape": self._short(v.shape),
+            "value": self._short(v.value) if v.value is not None else None,
+        }
+
+    def _repr_html_(self) -> str:
+        """Return the summary line and, if there are results, an HTML table of them."""
+        summary = f"<p>{html.escape(str(self).splitlines()[0])}</p>"
+        if not self.violations:
+            return summary
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(c or '')}</td>" for c in self._cells(v).values())
+            + "</tr>"
+            for v in self.violations
+        )
+        return f"{summary}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
     def to_dataframe(self) -> pd.DataFrame:
         """Return the results as a DataFrame, one row each, IRIs shortened with prefixes."""
         import pandas as pd
 
-        columns = ["focus_node", "path", "severity", "constraint", "message", "shape", "value"]
-        rows = [
-            {
-                "focus_node": self._short(v.focus_node),
-                "path": self._short(v.path) if v.path is not None else None,
-                "severity": v.severity,
-                "constraint": self._short(v.constraint),
-                "message": v.message,
-                "shape": self._short(v.shape),
-                "value": self._short(v.value) if v.value is not None else None,
-            }
-            for v in self.violations
-        ]
-        return pd.DataFrame(rows, columns=columns).astype("string")
+        rows = [self._cells(v) for v in self.violations]
+        return pd.DataFrame(rows, columns=list(_COLUMNS)).astype("string")
+
+
+_COLUMNS = ("focus_node", "path", "severity", "constraint", "message", "shape", "value")
 
 
 def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -73,7 +74,19 @@ def test_construct_prints_turtle() -> None:
         (["stats", "--data", "tests/resources/load/no-rdf"], "no-rdf: no .ttl or .nt file"),
         (["stats", "--data", "tests/resources/load/bad-integer.ttl"], "is not a valid xsd:integer"),
         (["stats", "--data", "tests/resources/load/imports-unknown.ttl"], "not in the offline"),
-        (["query", "-e", "INSERT DATA { kg:a kg:b kg:c }"], "use update() instead"),
+        (
+            ["query", "-e", "INSERT DATA { kg:a kg:b kg:c }"],
+            "not SPARQL Update; to change the graph, use the Python API: kg.update(...)",
+        ),
+        (["validate", "--no-bundled"], "nothing to validate: give PATHS"),
+        (["push", "http://127.0.0.1:9/update", "--password", "p"], "--password needs --user"),
+        (["push", "http://127.0.0.1:9/update", "--user", "u"], "--user needs --password"),
+        (
+            ["release", "--version", "0.1.0", "-o", "r", "--base-url", "notaurl"],
+            "base URL 'notaurl' is not an absolute URL",
+        ),
+        (["khmer-date", "2020-02-30"], "2020-02-30: day is out of range for month"),
+        (["dump", "-o", "/proc/x.ttl"], "/proc/"),
         (
             ["query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"],
             "SERVICE (federated query) is refused",
@@ -118,6 +131,19 @@ def test_dump_and_stats(tmp_path: Path) -> None:
     assert code == 0
     assert "triples in" in out
     assert "accsm:Meeting" in out
+
+
+def test_dump_format_follows_the_suffix(tmp_path: Path) -> None:
+    """dump -o kg.nq writes N-Quads; an unknown suffix without --format is an error, exit 2."""
+    target = tmp_path / "kg.nq"
+    code, _, _ = run("dump", "-o", str(target))
+    assert code == 0
+    quads = list(ox.parse(path=target, format=ox.RdfFormat.N_QUADS))
+    assert quads
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    code, _, err = run("dump", "-o", str(tmp_path / "kg.txt"))
+    assert code == 2
+    assert "cannot tell the format from the suffix '.txt'" in err
 
 
 def test_queries_lists_every_named_query() -> None:
@@ -174,6 +200,8 @@ def test_khmer_date_from_khmer() -> None:
         ("ថ្ងៃចន្ទ ៣រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤", "not a Monday"),
         ("1850-01-01", "outside the range"),
         ("tomorrow", "not a Khmer Gregorian date"),
+        ("2020-02-30", "2020-02-30: day is out of range for month"),
+        ("02/30/2020", "the day comes first: DD/MM/YYYY"),
     ],
 )
 def test_khmer_date_bad_input(value: str, message: str) -> None:
@@ -181,3 +209,100 @@ def test_khmer_date_bad_input(value: str, message: str) -> None:
     code, out, err = run("khmer-date", value)
     assert (code, out) == (2, "")
     assert message in err
+
+
+def test_khmer_date_help_names_the_formats() -> None:
+    """khmer-date --help says which forms are read, and that numeric dates are day first."""
+    code, out, _ = run("khmer-date", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "ISO date, year first (2020-11-02)" in text
+    assert "11/02/2020 is 11 February, never November 2" in text
+    assert run("khmer-date", "11/02/2020")[1].splitlines()[0] == "2020-02-11"
+
+
+def test_query_file_not_utf8_names_line(tmp_path: Path) -> None:
+    """A query file that is not UTF-8 is one line naming the file, line and column; exit 2."""
+    query = tmp_path / "q.rq"
+    query.write_bytes(b"# caf\xe9\nASK { ?s ?p ?o }\n")
+    code, _, err = run("query", str(query))
+    assert code == 2
+    assert err == f"Error: {query}:1:6: byte 0xE9 is not UTF-8; save the file as UTF-8\n"
+
+
+def _push_auth(monkeypatch: pytest.MonkeyPatch, interactive: bool) -> list[object]:
+    """Record the auth push is called with, and say whether stdin is a terminal."""
+    from accsm_kg import cli
+    from accsm_kg.knowledge_graph import KnowledgeGraph
+
+    seen: list[object] = []
+
+    def push(self: KnowledgeGraph, url: str, *, auth: object = None) -> list[str]:
+        seen.append(auth)
+        return []
+
+    monkeypatch.setattr(KnowledgeGraph, "push", push)
+    monkeypatch.setattr(cli, "_interactive", lambda: interactive)
+    return seen
+
+
+def test_push_user_without_password_asks_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--user without --password asks for it (hidden) in a terminal, and uses it."""
+    seen = _push_auth(monkeypatch, interactive=True)
+    code, out, _ = run("push", "http://127.0.0.1:9/update", "--user", "u", input="s3cret\n")
+    assert code == 0
+    assert "Password for u" in out
+    assert "s3cret" not in out
+    assert seen == [("u", "s3cret")]
+
+
+def test_push_password_prompt_ended_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ended password prompt (end of input, Ctrl-C) is exit 2, and nothing is pushed."""
+    seen = _push_auth(monkeypatch, interactive=True)
+    code, _, err = run("push", "http://127.0.0.1:9/update", "--user", "u", input="")
+    assert code == 2
+    assert err.strip().splitlines()[-1] == "Error: no password given"
+    assert seen == []
+
+
+def test_push_user_without_password_refused_off_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Off a terminal, --user without --password is a usage error; with both, both are used."""
+    seen = _push_auth(monkeypatch, interactive=False)
+    code, _, err = run("push", "http://127.0.0.1:9/update", "--user", "u")
+    assert code == 2
+    assert "--user needs --password" in err
+    assert seen == []
+    code, _, _ = run("push", "http://127.0.0.1:9/update", "--user", "u", "--password", "p")
+    assert (code, seen) == (0, [("u", "p")])
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (["dump", "-o", "out.ttl"], "accsm_kg.knowledge_graph.KnowledgeGraph.dump"),
+        (["release", "--version", "0.1.0", "-o", "r", "--no-rapper"], "accsm_kg.cli.make_release"),
+        (["docs", "-o", "d"], "accsm_kg.cli.build_docs"),
+        (["import", "tests/resources/curation/meetings.csv"], "accsm_kg.curation.import_file"),
+    ],
+)
+def test_unexpected_os_error_exits_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], target: str
+) -> None:
+    """An OSError the library did not turn into its own error is still one line and exit 2."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/out")
+
+    monkeypatch.setattr(target, fail)
+    code, _, err = run(*args)
+    assert (code, err) == (2, "Error: /srv/out: Permission denied\n")
+
+
+def test_exit_1_only_for_findings() -> None:
+    """Only validate (violations) and diff (differences) exit with 1, and nothing else does."""
+    source = (Path(__file__).parent.parent / "accsm_kg" / "cli.py").read_text(encoding="utf-8")
+    assert source.count("sys.exit(0 if ") == 2
+    assert "exit(1)" not in source
+    assert "exit_code = 1" not in source

@@ -222,3 +222,40 @@ def test_cli_import_and_template(tmp_path: Path) -> None:
     result = runner.invoke(main, bad, catch_exceptions=False)
     assert result.exit_code == 2
     assert "row 2, column start_date" in result.stderr
+
+
+def test_not_utf8_names_file_and_line(tmp_path: Path) -> None:
+    """A Latin-1 CSV is a CurationError naming the file, its line and column, and UTF-8."""
+    rows = CURATION / "latin1-meetings.csv"
+    output = tmp_path / "out.ttl"
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, kind="meeting", output=output)
+    assert str(caught.value).startswith(
+        f"{rows}: line 2, column 10: byte 0xE9 is not UTF-8; save the file as UTF-8"
+    )
+    assert not output.exists()
+    result = CliRunner().invoke(
+        main, ["import", str(rows), "--kind", "meeting", "-o", str(output)], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {rows}: line 2, column 10: byte 0xE9 is not UTF-8")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["meetings.csv", "delegations.yaml"])
+def test_utf8_byte_order_mark_is_accepted(tmp_path: Path, name: str) -> None:
+    """A UTF-8 file that starts with a byte-order mark (as Excel writes) imports as without."""
+    rows = tmp_path / name
+    rows.write_bytes(b"\xef\xbb\xbf" + (CURATION / name).read_bytes())
+    with_bom = import_file(rows, output=tmp_path / "with.ttl")
+    without = import_file(CURATION / name, output=tmp_path / "without.ttl")
+    assert with_bom.subjects == without.subjects
+    assert with_bom.triples == without.triples
+
+
+def test_unwritable_output_is_a_curation_error(tmp_path: Path) -> None:
+    """An output folder that cannot be made is a CurationError naming it, not an OSError."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(CurationError, match=r"cannot be written: Not a directory"):
+        import_file(CURATION / "meetings.csv", output=blocker / "sub" / "meetings.ttl")

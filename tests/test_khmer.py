@@ -6,6 +6,7 @@ import csv
 import inspect
 from dataclasses import FrozenInstanceError
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -205,33 +206,37 @@ def test_leap_day_year_has_a_thirty_day_jesth():
         lunar_to_gregorian(LunarDateParts(15, "waning", LunarMonth.JESTH, buddhist_era=2563))
 
 
-@given(in_range)
-def test_lunar_date_round_trips(day):
-    """Every date 1900-2100 survives lunar_date -> str -> parse -> lunar_to_gregorian."""
-    lunar = lunar_date(day)
-    parts = parse_lunar_date(str(lunar))
-    assert lunar_to_gregorian(parts) == day
-    assert (parts.weekday, parts.animal_year, parts.era) == (
-        lunar.weekday,
-        lunar.animal_year,
-        lunar.era,
-    )
-    check_lunar_date(str(lunar), day)
+def _every_day() -> list[date]:
+    return [FIRST_DATE + timedelta(days=n) for n in range((LAST_DATE - FIRST_DATE).days + 1)]
 
 
-@given(in_range)
-def test_consecutive_days_are_consecutive_lunar_days(day):
-    """The next day is the next lunar day, or the 1st waxing day of a new month."""
-    if day == LAST_DATE:
-        return
-    today, tomorrow = lunar_date(day), lunar_date(day + timedelta(days=1))
-    number = today.day + (15 if today.phase == "waning" else 0)
-    following = tomorrow.day + (15 if tomorrow.phase == "waning" else 0)
-    if tomorrow.month is today.month:
-        assert following == number + 1
-    else:
-        assert (tomorrow.day, tomorrow.phase) == (1, "waxing")
-        assert number in (29, 30)
+def test_lunar_date_round_trips_on_every_day() -> None:
+    """Every one of the 73,414 days 1900-2100 survives lunar_date -> str -> parse -> back."""
+    days = _every_day()
+    assert len(days) == 73_414
+    for day in days:
+        lunar = lunar_date(day)
+        parts = parse_lunar_date(str(lunar))
+        assert lunar_to_gregorian(parts) == day, day
+        assert (parts.weekday, parts.animal_year, parts.era) == (
+            lunar.weekday,
+            lunar.animal_year,
+            lunar.era,
+        ), day
+        check_lunar_date(str(lunar), day)
+
+
+def test_consecutive_days_are_consecutive_lunar_days() -> None:
+    """Each next day, 1900-2100, is the next lunar day, or the 1st waxing day of a new month."""
+    lunar = [lunar_date(day) for day in _every_day()]
+    for today, tomorrow in pairwise(lunar):
+        number = today.day + (15 if today.phase == "waning" else 0)
+        following = tomorrow.day + (15 if tomorrow.phase == "waning" else 0)
+        if tomorrow.month is today.month:
+            assert following == number + 1, today
+        else:
+            assert (tomorrow.day, tomorrow.phase) == (1, "waxing"), today
+            assert number in (29, 30), today
 
 
 @pytest.mark.parametrize("day", [date(1899, 12, 31), date(2101, 1, 1)])
@@ -512,3 +517,31 @@ def test_all_names_exist_and_public_functions_have_examples():
         and (inspect.isfunction(value) or inspect.isclass(value))
     }
     assert public <= set(khmer.__all__)
+
+
+# --- any date to Gregorian -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2020-02-30", "2020-02-30: day is out of range for month"),
+        ("២០២០-០២-៣០", "២០២០-០២-៣០: day is out of range for month"),
+        ("2020-13-01", "2020-13-01: month must be in 1..12"),
+    ],
+)
+def test_to_gregorian_names_the_day_that_does_not_exist(text: str, message: str) -> None:
+    """An ISO-shaped date that does not exist says which part is out of range."""
+    with pytest.raises(KhmerDateError) as caught:
+        khmer.to_gregorian(text)
+    assert str(caught.value) == message
+
+
+def test_to_gregorian_reads_numeric_dates_day_first() -> None:
+    """ISO dates are year first; other numeric dates day first: 11/02/2020 is 11 February."""
+    assert khmer.to_gregorian("2020-11-02") == date(2020, 11, 2)
+    assert khmer.to_gregorian("២០២០-១១-០២") == date(2020, 11, 2)
+    assert khmer.to_gregorian("11/02/2020") == date(2020, 2, 11)
+    assert khmer.to_gregorian("2.11.2020") == date(2020, 11, 2)
+    with pytest.raises(KhmerDateError, match="the day comes first: DD/MM/YYYY"):
+        khmer.to_gregorian("02/30/2020")

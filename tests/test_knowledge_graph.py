@@ -209,3 +209,55 @@ def test_version_is_single_sourced() -> None:
     from importlib.metadata import version
 
     assert accsm_kg.__version__ == version("accsm-kg")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"query_timeout": 0}, "query_timeout must be a positive number of seconds, not 0"),
+        ({"query_timeout": -1.5}, "query_timeout must be a positive number of seconds"),
+        ({"query_timeout": "5"}, "query_timeout must be a number of seconds, not '5'"),
+        ({"query_timeout": True}, "query_timeout must be a number of seconds"),
+    ],
+)
+def test_bad_timeouts_are_refused_up_front(options: dict[str, object], message: str) -> None:
+    """A timeout that is not a positive number fails when given, not at the first query."""
+    with pytest.raises(accsm_kg.OptionError, match=message):
+        accsm_kg.load(include_bundled=False, **options)  # type: ignore[arg-type]
+    with pytest.raises(accsm_kg.OptionError, match="timeout must be a positive"):
+        accsm_kg.load(include_bundled=False).query("SELECT * {}", timeout=0)
+
+
+def test_named_queries_take_a_timeout(kg: KnowledgeGraph) -> None:
+    """named_query(..., timeout=) is the query's timeout, not a parameter of the query."""
+    assert kg.named_query("delegation-heads", timeout=60) == kg.named_query("delegation-heads")
+    with pytest.raises(accsm_kg.OptionError):
+        kg.named_query("delegation-heads", timeout=0)
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# nothing but a comment\n"])
+def test_empty_query_is_said_to_be_empty(kg: KnowledgeGraph, text: str) -> None:
+    """An empty query is a syntax error saying so (not a hint to use update())."""
+    with pytest.raises(accsm_kg.SparqlSyntaxError, match="the query is empty"):
+        kg.query(text)
+
+
+def test_query_must_be_text(kg: KnowledgeGraph) -> None:
+    """Bytes are refused on every store with the same clear error."""
+    with pytest.raises(accsm_kg.QueryError, match=r"a query is text \(str\), not bytes"):
+        kg.query(b"SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
+
+
+def test_form_error_reads_well(kg: KnowledgeGraph) -> None:
+    """The wrong-method error names the method called and the one to use, in good English."""
+    with pytest.raises(accsm_kg.QueryFormError) as caught:
+        kg.query("ASK { ?s ?p ?o }")
+    expected = "query() runs SELECT queries; this is an ASK query: use ask() instead"
+    assert str(caught.value) == expected
+
+
+def test_an_ill_typed_boolean_is_not_made_false() -> None:
+    """A stray "x"^^xsd:boolean from Oxigraph comes back as written, without a warning."""
+    kg = accsm_kg.load(include_bundled=False)
+    rows = kg.query('SELECT ?x WHERE { VALUES ?x { "x"^^xsd:boolean "1"^^xsd:boolean } }')
+    assert [str(row.x) for row in rows] == ["x", "true"]

@@ -94,6 +94,17 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
         accsm_kg.load(path)
 
 
+def test_suffixes_in_capitals_and_lists_of_paths(tmp_path: Path) -> None:
+    """DATA.TTL is Turtle as data.ttl is; load([a, b]) is load(a, b)."""
+    upper = tmp_path / "DATA.TTL"
+    upper.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")
+    lower = tmp_path / "more.nt"
+    lower.write_text("<urn:x:a> <urn:x:b> <urn:x:d> .\n", encoding="utf-8")
+    assert len(accsm_kg.load(upper, include_bundled=False)) == 1
+    assert len(accsm_kg.load([upper, lower], include_bundled=False)) == 2
+    assert len(accsm_kg.load(tmp_path, include_bundled=False)) == 2
+
+
 def test_all_or_nothing(resources: Path) -> None:
     """A good file followed by a bad one leaves the graph exactly as it was."""
     kg = accsm_kg.load(include_bundled=False)

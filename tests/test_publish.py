@@ -83,3 +83,53 @@ def test_dump_into_missing_folder(kg: KnowledgeGraph, tmp_path: Path) -> None:
     """Dumping into a folder that does not exist is a DumpError naming it."""
     with pytest.raises(accsm_kg.DumpError, match="does not exist"):
         kg.dump(tmp_path / "missing" / "kg.ttl")
+
+
+@pytest.mark.parametrize(
+    ("name", "oxigraph_format"),
+    [
+        ("kg.ttl", ox.RdfFormat.TURTLE),
+        ("kg.nt", ox.RdfFormat.N_TRIPLES),
+        ("kg.nq", ox.RdfFormat.N_QUADS),
+        ("kg.trig", ox.RdfFormat.TRIG),
+        ("KG.JSONLD", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_dump_format_follows_the_suffix(
+    kg: KnowledgeGraph, tmp_path: Path, name: str, oxigraph_format: ox.RdfFormat
+) -> None:
+    """Without a format, the file's suffix names it: a .nq dump is N-Quads, graphs and all."""
+    path = kg.dump(tmp_path / name)
+    quads = list(ox.parse(path=path, format=oxigraph_format))
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == len(kg.union())
+    if oxigraph_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+        assert len({q.graph_name for q in quads}) == len(kg.graphs())
+
+
+def test_dump_with_an_unknown_suffix_needs_a_format(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """A suffix that names no format is an error, unless the format is given."""
+    with pytest.raises(accsm_kg.FormatError, match=r"kg\.txt: cannot tell the format.*\.nq"):
+        kg.dump(tmp_path / "kg.txt")
+    assert list(tmp_path.iterdir()) == []
+    assert kg.dump(tmp_path / "kg.txt", "ntriples").read_text(encoding="utf-8").count(" .\n") > 0
+
+
+def test_dumps_get_the_usual_file_mode(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """A new dump gets the mode new files get (umask 022: 0644); a replaced one keeps its own."""
+    previous = os.umask(0o022)
+    try:
+        fresh = kg.dump(tmp_path / "kg.ttl")
+    finally:
+        os.umask(previous)
+    assert fresh.stat().st_mode & 0o777 == 0o644
+    kept = tmp_path / "kept.nt"
+    kept.write_text("", encoding="utf-8")
+    kept.chmod(0o640)
+    kg.dump(kept)
+    assert kept.stat().st_mode & 0o777 == 0o640
+
+
+def test_dump_where_no_file_can_be_made(kg: KnowledgeGraph) -> None:
+    """A folder where no file can be created gives a DumpError, not the OS's own error."""
+    with pytest.raises(accsm_kg.DumpError, match=r"/proc/kg\.ttl: could not be written"):
+        kg.dump("/proc/kg.ttl")

@@ -318,3 +318,37 @@ def test_conflicts_include_a_stated_value(tmp_path: Path) -> None:
     stated_rows = [r for r in rows if r.claim is None]
     assert {int(r.value) for r in stated_rows} == {2017}
     assert {str(r.source).removeprefix(KG) for r in stated_rows} >= {"src-asean-hcs-retreat-2015"}
+
+
+@pytest.mark.parametrize(
+    ("binding", "message"),
+    [
+        ({"year": True}, "not a whole number"),
+        ({"year": 2020.7}, "not a whole number"),
+        ({"country": "gk:cambodia"}, "unknown prefix gk:"),
+    ],
+)
+def test_mistyped_values_are_errors_not_empty_answers(
+    kg: KnowledgeGraph, binding: dict[str, object], message: str
+) -> None:
+    """A value that cannot be what the caller meant is refused instead of matching nothing."""
+    name = "meetings-by-organiser" if "year" in binding else "delegation-heads"
+    with pytest.raises(accsm_kg.BindingError, match=message):
+        kg.named_query(name, **binding)
+
+
+def test_dates_may_be_given_as_midnight_datetimes(kg: KnowledgeGraph) -> None:
+    """A datetime at midnight is its day; any other moment is refused for a date parameter."""
+    end = dt.date(2020, 12, 31)
+    by_day = kg.named_query("meetings-between", start=dt.date(2020, 11, 1), end=end)
+    assert len(by_day) > 0
+    assert kg.named_query("meetings-between", start=dt.datetime(2020, 11, 1), end=end) == by_day
+    with pytest.raises(accsm_kg.BindingError, match="not a moment of a day"):
+        kg.named_query("meetings-between", start=dt.datetime(2020, 11, 1, 10), end=end)
+
+
+def test_an_iri_in_angle_brackets_is_taken_as_it_is(kg: KnowledgeGraph) -> None:
+    """<x:y> is the IRI x:y, never a prefixed name; kg:y expands."""
+    assert str(kg.iri("<gk:cambodia>")) == "gk:cambodia"
+    assert str(kg.iri("kg:cambodia")) == "https://w3id.org/accsm-kg/id/cambodia"
+    assert str(kg.iri("urn:x:cambodia")) == "urn:x:cambodia"

@@ -320,3 +320,66 @@ def test_cli_release_bad_version_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["release", "--version", "1", "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "X.Y.Z" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("base_url", "problem"),
+    [
+        ("notaurl", "it has no scheme"),
+        ("/srv/releases/", "it has no scheme"),
+        ("http://", "it names no host"),
+        ("https://ex ample.org/", "Invalid IRI code point"),
+    ],
+)
+def test_bad_base_url_is_refused_up_front(
+    kg: KnowledgeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    base_url: str,
+    problem: str,
+) -> None:
+    """A base URL that is not an absolute URL is a ReleaseError naming it, before any work."""
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the release was made before the base URL was checked")
+
+    monkeypatch.setattr(release_module, "canonical_quads", never)
+    with pytest.raises(ReleaseError) as caught:
+        make_release(kg, tmp_path / "r", version="0.1.0", base_url=base_url, rapper=False)
+    assert f"base URL {base_url!r} is not an absolute URL ({problem}" in str(caught.value)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://example.org/accsm-kg/0.1.0", "http://127.0.0.1:8000/r/", "file:///srv/r/"]
+)
+def test_absolute_base_urls_are_accepted(base_url: str) -> None:
+    """http, https (with a host) and file URLs pass the base URL check."""
+    release_module._check_base_url(base_url)
+
+
+def test_cli_release_bad_base_url_exits_2(tmp_path: Path) -> None:
+    """--base-url notaurl is one line naming the value and exit 2, not a pyoxigraph traceback."""
+    result = CliRunner().invoke(
+        main,
+        ["release", "--version", "0.1.0", "-o", str(tmp_path / "r"), "--base-url", "notaurl"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: base URL 'notaurl' is not an absolute URL")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_unwritable_release_is_a_release_error(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of the release that cannot be written is a ReleaseError naming it."""
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(release_module, "atomic_write", refuse)
+    with pytest.raises(
+        ReleaseError, match=r"accsm-kg-ontology\.ttl: cannot be written: Permission"
+    ):
+        make_release(kg, tmp_path / "r", version="0.1.0", issued=ISSUED, rapper=False)

@@ -147,10 +147,11 @@ def test_dangerous_updates_are_refused(update: str, words: str) -> None:
 
 @pytest.mark.parametrize("method", ["query", "ask", "construct"])
 def test_queries_refuse_updates_and_name_the_opt_in(method: str) -> None:
-    """query(), ask() and construct() never write; the error names update()."""
+    """query(), ask() and construct() never write; the error names the method and update()."""
     kg = accsm_kg.load(include_bundled=False)
-    with pytest.raises(accsm_kg.QueryFormError, match=r"use update\(\) instead"):
+    with pytest.raises(accsm_kg.QueryFormError, match=r"use update\(\) instead") as caught:
         getattr(kg, method)("INSERT DATA { GRAPH <urn:x:g> { kg:a kg:b kg:c } }")
+    assert str(caught.value).startswith(f"{method}() runs ")
     assert len(kg) == 0
 
 

@@ -179,3 +179,104 @@ def test_every_node_shape_is_used() -> None:
         if not any(shapes.value(shape, t) for t in targets) and (None, SH.node, shape) not in shapes
     ]
     assert not unused, f"node shapes that validate nothing: {unused}"
+
+
+PLACEHOLDER = re.compile(r"\{[$?](\w+)\}")
+
+
+def _messages(report: Graph, focus: Node) -> list[str]:
+    """The result messages of the top-level results about ``focus``."""
+    return [
+        str(message)
+        for result in report.objects(None, SH.result)
+        if report.value(result, SH.focusNode) == focus
+        for message in report.objects(result, SH.resultMessage)
+    ]
+
+
+def test_pyshacl_fills_placeholders_only_in_sparql_messages() -> None:
+    """pySHACL fills {$value} and {?value} in a SPARQL constraint's message, not a core one's.
+
+    So the shapes put placeholders only in sh:SPARQLConstraint messages: in the message of a
+    core constraint (sh:minInclusive, sh:datatype...) they would be printed as they are.
+    """
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:core ; sh:minInclusive 1 ; sh:message "core {$value}" ] ;
+            sh:property [ sh:path ex:sparql ; sh:sparql [ a sh:SPARQLConstraint ;
+                sh:message "sparql {$value} {?value}" ;
+                sh:select "SELECT $this ?value WHERE { $this $PATH ?value FILTER (?value < 1) }"
+            ] ] .
+        """,
+    )
+    data = Graph().parse(
+        format="turtle",
+        data="@prefix ex: <http://example.org/> . ex:a a ex:C ; ex:core -7 ; ex:sparql -5 .",
+    )
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms
+    messages = sorted(_messages(report, URIRef("http://example.org/a")))
+    assert messages == ["core {$value}", "sparql -5 -5"]
+
+
+def test_placeholders_only_in_sparql_constraint_messages() -> None:
+    """A message with {$var} or {?var} belongs to an sh:SPARQLConstraint whose query binds var."""
+    shapes = shapes_graph()
+    problems = []
+    for node, message in shapes.subject_objects(SH.message):
+        names = set(PLACEHOLDER.findall(str(message)))
+        if not names:
+            continue
+        select = shapes.value(node, SH.select)
+        if (None, SH.sparql, node) not in shapes or select is None:
+            problems.append(f"{node}: {message!s} is not a SPARQL constraint's message")
+            continue
+        for name in sorted(names - {"this", "path", "value"}):
+            if not re.search(rf"[?$]{name}\b", str(select)):
+                problems.append(f"{node}: {{?{name}}} is not bound by its query")
+    assert not problems, "\n".join(problems)
+
+
+def test_messages_hold_no_value_of_their_own() -> None:
+    """No message ends in a number of its own, like "(8)", shown whatever the wrong value is.
+
+    An example value in a message is introduced as one ("e.g.", "such as", "for example").
+    """
+    bad = []
+    for message in map(str, shapes_graph().objects(None, SH.message)):
+        for inside in re.findall(r"\(([^()]*)\)", message):
+            bare_number = re.fullmatch(r"\s*-?\d+\s*", inside)
+            bare_literal = re.fullmatch(r'"(?!\.\.\.")[^"]*"(\^\^\S+|@\w+)?', inside)
+            if bare_number or bare_literal:
+                bad.append(f"({inside}) in {message!r}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "shown", "not_shown"),
+    [
+        ("chairmanship-end-before-start.ttl", ["start year 2021", "end year 2019"], []),
+        ("delegation-size-not-positive.ttl", ["at least 1"], ["(8)", "{"]),
+        ("work-plan-project-count-zero.ttl", ["at least 1"], ["(39)", "{"]),
+    ],
+)
+def test_message_shows_the_wrong_value_or_none(
+    fixture: str, shown: list[str], not_shown: list[str]
+) -> None:
+    """A message names the wrong value where pySHACL can fill it in, and never another value."""
+    path = Path(__file__).parent / "resources" / "shapes" / fixture
+    addition = Graph().parse(path, format="turtle")
+    focus = read_header(path, addition).focus
+    data = Graph()
+    data += bundled_graph()
+    data += addition
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none")
+    text = " | ".join(_messages(report, focus))
+    for part in shown:
+        assert part in text
+    for part in not_shown:
+        assert part not in text

@@ -111,6 +111,42 @@ def test_prefixes_mean_the_same_everywhere(any_kg: KnowledgeGraph) -> None:
     assert any_kg.ask(declared) is False
 
 
+def test_select_star_columns_follow_the_query_everywhere(any_kg: KnowledgeGraph) -> None:
+    """SELECT * gives its columns in the order the variables first appear, on every store."""
+    rows = any_kg.query("SELECT * WHERE { ?s ?p ?o . ?o rdfs:label ?label } LIMIT 3")
+    assert rows.variables == ("s", "p", "o", "label")
+    for row in rows:
+        assert any_kg.ask("ASK { ?o rdfs:label ?label }", {"o": row.o, "label": row.label})
+
+
+def test_an_emptied_graph_is_gone_everywhere(any_kg: KnowledgeGraph) -> None:
+    """A graph whose every triple was deleted is no longer listed, on every store."""
+    graph = "urn:x:emptied"
+    before = len(any_kg.graphs())
+    any_kg.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:b> 1 }} }}")
+    if any_kg.store.name != "remote":  # a server's dataset is the graphs given to connect()
+        assert len(any_kg.graphs()) == before + 1
+    any_kg.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert graph not in {str(g) for g in any_kg.graphs()}
+    assert len(any_kg.graphs()) == before
+
+
+def test_from_names_the_dataset_everywhere(any_kg: KnowledgeGraph, kg: KnowledgeGraph) -> None:
+    """FROM and FROM NAMED pick graphs of the store, the same on every store; nothing fetched."""
+    graph = "https://w3id.org/accsm-kg/graph/data/reference/iso-3166"
+    expected = len(kg.query(f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+    assert 0 < expected < len(kg)
+    default = any_kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}")
+    assert int(default[0].n) == expected
+    named = any_kg.query(
+        f"SELECT DISTINCT ?g FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    assert [str(row.g) for row in named] == [graph]
+    # an IRI that is not a graph of the store is an empty graph, not a URL to fetch
+    nowhere = "SELECT (COUNT(*) AS ?n) FROM <http://127.0.0.1:9/nowhere.ttl> WHERE { ?s ?p ?o }"
+    assert int(any_kg.query(nowhere)[0].n) == 0
+
+
 def test_validate_and_dump_everywhere(
     any_kg: KnowledgeGraph, kg: KnowledgeGraph, tmp_path: Path
 ) -> None:
@@ -156,6 +192,20 @@ def test_persistent_oxigraph_reopens_without_parsing(
     assert [str(r.o) for r in again.query("SELECT ?o WHERE { <https://e.org/a> ?p ?o }")] == ["2"]
 
 
+def test_closed_oxigraph_store_can_be_opened_again(tmp_path: Path) -> None:
+    """close() (or the end of a with block) releases the folder; the closed graph says so."""
+    folder = tmp_path / "kg.oxigraph"
+    kg = accsm_kg.load(path=folder)
+    size = len(kg)
+    kg.close()
+    with pytest.raises(accsm_kg.StoreError, match="closed"):
+        kg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    kg.close()  # closing twice is harmless
+    with accsm_kg.load(path=folder) as again:
+        assert len(again) == size
+    assert len(accsm_kg.load(path=folder)) == size
+
+
 def test_rdflib_store_has_no_path(tmp_path: Path) -> None:
     """Asking for a persistent rdflib store is an error that names the store that can."""
     with pytest.raises(accsm_kg.StoreError, match="oxigraph"):
@@ -166,3 +216,21 @@ def test_unknown_store() -> None:
     """An unknown store name lists the known ones."""
     with pytest.raises(accsm_kg.StoreError, match="rdflib, oxigraph"):
         accsm_kg.load(store="nosuch")  # type: ignore[arg-type]
+
+
+def test_oxigraph_results_never_outlive_their_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oxigraph's results are freed where they were made, whichever thread collects garbage."""
+    import gc
+    import sys
+    import threading
+
+    kg = accsm_kg.load()
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    gc.collect()
+    # bindings make the query be parsed again, which leaves frames in reference cycles
+    assert kg.query("SELECT ?l WHERE { ?x rdfs:label ?l }", {"x": kg.iri("kg:cambodia")})
+    collector = threading.Thread(target=gc.collect)
+    collector.start()
+    collector.join()
+    assert unraisable == []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
 
 import accsm_kg
-from accsm_kg import KnowledgeGraph
+from accsm_kg import KnowledgeGraph, ValidationReport, Violation
 
 KG = "https://w3id.org/accsm-kg/id/"
 BAD_DELEGATION = """\
@@ -76,6 +78,49 @@ def test_report_text_and_dataframe(bad_report: accsm_kg.ValidationReport) -> Non
         "value",
     ]
     assert "kg:bad-delegation" in set(frame["focus_node"])
+
+
+def test_report_repr_is_concise(kg: KnowledgeGraph, bad_report: accsm_kg.ValidationReport) -> None:
+    """A report's repr says whether the data conforms and counts the results by severity."""
+    assert repr(kg.validate()) == "<ValidationReport: conforms>"
+    assert repr(bad_report) == "<ValidationReport: 2 violations>"
+    warning = replace(bad_report.violations[0], severity="Warning")
+    info = replace(warning, severity="Info")
+    mixed = ValidationReport(True, (warning, warning, info), Graph())
+    assert repr(mixed) == "<ValidationReport: conforms, 2 warnings, 1 info>"
+
+
+def test_report_html_table(bad_report: accsm_kg.ValidationReport) -> None:
+    """In a notebook a report shows its summary and a table of its results, IRIs shortened."""
+    page = bad_report._repr_html_()
+    assert page.startswith("<p>Does not conform: 2 violation(s)</p><table><thead><tr><th>")
+    heads = "".join(f"<th>{c}</th>" for c in bad_report.to_dataframe().columns)
+    assert f"<thead><tr>{heads}</tr></thead>" in page
+    assert page.count("<tr><td>kg:bad-delegation</td><td>accsm:") == 2
+    assert "<td>&quot;0&quot;^^xsd:integer</td>" in page
+    assert accsm_kg.load(include_bundled=False).validate()._repr_html_() == (
+        "<p>Conforms: the data satisfies every shape.</p>"
+    )
+
+
+def test_report_html_escapes_and_keeps_khmer(resources: Path) -> None:
+    """Every value in the HTML table is escaped, and Khmer text comes through unchanged."""
+    report = accsm_kg.load(resources / "khmer" / "meeting-wrong-waning-day.ttl").validate()
+    assert "<td>&quot;ថ្ងៃចន្ទ ៣រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤&quot;@km</td>" in (
+        report._repr_html_()
+    )
+    hostile = Violation(
+        URIRef("urn:x:<b>"), None, "Violation", "<script>alert('ស')</script> & more",
+        SH.MinCountConstraintComponent, BNode("s"), Literal("<i>ឈី</i>", lang="km"),
+    )  # fmt: skip
+    page = ValidationReport(False, (hostile,), Graph())._repr_html_()
+    assert "<script>" not in page
+    assert "<b>" not in page
+    assert "<i>" not in page
+    assert "&lt;script&gt;alert(&#x27;ស&#x27;)&lt;/script&gt; &amp; more" in page
+    assert "&lt;urn:x:&lt;b&gt;&gt;" in page
+    assert "&quot;&lt;i&gt;ឈី&lt;/i&gt;&quot;@km" in page
+    assert "<td></td>" in page  # the result has no path
 
 
 def test_custom_shapes(kg: KnowledgeGraph, tmp_path: Path) -> None:
