@@ -32,7 +32,8 @@ from rdflib.term import Node
 
 from .errors import SourceNotFoundError, TurtleSyntaxError, UnsupportedFileError
 from .knowledge_graph import PREFIXES
-from .terms import curie, from_oxigraph
+from .release import canonical_quads
+from .terms import curie, from_oxigraph, to_oxigraph
 
 __all__ = ["GraphDiff", "diff_dumps", "diff_graphs", "read_graph"]
 
@@ -218,7 +219,7 @@ def diff_graphs(
     old: Graph, new: Graph, *, old_name: str = "old", new_name: str = "new"
 ) -> GraphDiff:
     """Compare two graphs; blank nodes are matched by their structure."""
-    _, only_old, only_new = graph_diff(old, new)
+    only_old, only_new = _differences(old, new)
     namespaces = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, iri in {**PREFIXES, **_EXTRA_PREFIXES}.items():
         namespaces.bind(prefix, iri)
@@ -227,6 +228,42 @@ def diff_graphs(
     subjects = {t[0] for t in (*removed, *added)}
     labels = {s: label for s in subjects if (label := _label(s, (new, old)))}
     return GraphDiff(old_name, new_name, added, removed, labels, namespaces)
+
+
+def _differences(old: Graph, new: Graph) -> tuple[set[Triple], set[Triple]]:
+    """Return the triples only in ``old`` and only in ``new``, blank nodes matched by structure.
+
+    Triples without blank nodes are compared as they are. The blank-node parts are first
+    compared by their RDFC-1.0 canonical forms (Oxigraph's, fast even for many copies of one
+    structure); only parts that differ go through rdflib's structural matching, which names
+    each blank node by its neighbourhood, so that unchanged ones are not reported.
+    """
+    ground_old, blank_old = _split(old)
+    ground_new, blank_new = _split(new)
+    only_old, only_new = ground_old - ground_new, ground_new - ground_old
+    if _canonical(blank_old) != _canonical(blank_new):
+        _, removed, added = graph_diff(blank_old, blank_new)
+        only_old.update(removed)
+        only_new.update(added)
+    return only_old, only_new
+
+
+def _split(graph: Graph) -> tuple[set[Triple], Graph]:
+    ground: set[Triple] = set()
+    blank = Graph()
+    for triple in graph:
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            blank.add(triple)
+        else:
+            ground.add(triple)
+    return ground, blank
+
+
+def _canonical(graph: Graph) -> list[ox.Quad]:
+    return canonical_quads(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
 
 
 def diff_dumps(old: str | Path, new: str | Path) -> GraphDiff:

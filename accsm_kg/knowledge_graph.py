@@ -271,14 +271,19 @@ class KnowledgeGraph:
             graph.add((s, p, o))
         return graph
 
-    def validate(self, shapes: Iterable[str | Path] | None = None) -> ValidationReport:
-        """Validate the graph with SHACL: the bundled shapes, or the shapes files given.
+    def validate(self, shapes: str | Path | Iterable[str | Path] | None = None) -> ValidationReport:
+        """Validate the graph with SHACL: the bundled shapes, or the shapes given.
 
-        Khmer dates are checked too: each ``accsm:khmerDate`` must name the same day as the
-        ``schema:startDate`` beside it (the lunar calendar is computed by :mod:`accsm_kg.khmer`).
+        ``shapes`` is a file or folder, or several. Khmer dates are checked too: each
+        ``accsm:khmerDate`` must name the same day as the ``schema:startDate`` beside it (the
+        lunar calendar is computed by :mod:`accsm_kg.khmer`).
         """
+        if shapes is None:
+            files = shapes_paths()
+        else:
+            files = expand_paths([shapes] if isinstance(shapes, str | Path) else list(shapes))
         shapes_graph = Graph()
-        for path in shapes if shapes is not None else shapes_paths():
+        for path in files:
             try:
                 shapes_graph += parse_file(Path(path)).triples
             except EmptyFileError:

@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -47,6 +47,7 @@ from .terms import to_oxigraph
 
 __all__ = [
     "INFERRED_GRAPH_BASE",
+    "LOCAL_GRAPH_BASE",
     "ONTOLOGY_GRAPH_BASE",
     "Release",
     "canonical_quads",
@@ -317,6 +318,34 @@ def _parsers(rapper: bool | None) -> tuple[str, ...]:
     return ("rdflib", "pyoxigraph", "rapper") if use_rapper else ("rdflib", "pyoxigraph")
 
 
+#: Graphs of files from outside the package (``--data``) are named under this IRI in a release.
+LOCAL_GRAPH_BASE = GRAPH_BASE + "local/"
+
+
+def _portable_graph_names(graphs: Iterable[URIRef]) -> dict[URIRef, URIRef]:
+    """Rename the graphs of local files (``file:///home/…/x.ttl``) by their file name alone.
+
+    A release must not depend on where its files sat on the machine that made it.
+
+    >>> _portable_graph_names([URIRef("file:///tmp/extra/more.ttl")])
+    {rdflib.term.URIRef('file:///tmp/extra/more.ttl'): rdflib.term.URIRef('https://w3id.org/accsm-kg/graph/local/more')}
+    """
+    renamed: dict[URIRef, URIRef] = {}
+    taken: dict[URIRef, URIRef] = {}
+    for graph in sorted(graphs):
+        if not graph.startswith("file:"):
+            continue
+        name = URIRef(LOCAL_GRAPH_BASE + quote(Path(unquote(urlsplit(graph).path)).stem))
+        if name in taken:
+            raise ReleaseError(
+                f"{taken[name]} and {graph} would both be the graph {name} of the release; "
+                "give the files different names"
+            )
+        taken[name] = graph
+        renamed[graph] = name
+    return renamed
+
+
 def _check_base_url(base_url: str) -> None:
     """Raise :class:`ReleaseError` unless ``base_url`` is an absolute URL the files can live at."""
     parts = urlsplit(base_url)
@@ -498,8 +527,9 @@ def make_release(
     base = base if base.endswith("/") else base + "/"
     parsers = _parsers(rapper)
 
+    graphs = _portable_graph_names(kg.graphs())
     every = canonical_quads(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))  # type: ignore[arg-type]
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(graphs.get(g, g)))  # type: ignore[arg-type]
         for s, p, o, g in kg.store.quads()
     )
     inferred = [q for q in every if q.graph_name.value.startswith(INFERRED_GRAPH_BASE)]  # type: ignore[union-attr]

@@ -318,8 +318,10 @@ class RdflibStore(Store):
         def work() -> tuple[list[str], list[tuple[Node | None, ...]]]:
             with _local_graphs_only():
                 result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-                variables = [str(v) for v in result.vars or []]
-                return variables, [tuple(row) for row in result]  # type: ignore[arg-type]
+                names = list(result.vars or [])
+                # from the bindings: iterating the result would skip a row with nothing bound
+                rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
+                return [str(name) for name in names], rows  # type: ignore[return-value]
 
         return run_in_child(work, timeout)
 

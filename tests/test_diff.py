@@ -43,6 +43,25 @@ def test_blank_node_labels_do_not_count(resources: Path) -> None:
     assert changes.equal, changes.to_text()
 
 
+def test_many_copies_of_one_structure_compare_at_once(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """A folder of several dumps of the graph (blank nodes alike in each) equals itself."""
+    for n in range(4):
+        kg.dump(tmp_path / f"copy-{n}.ttl")
+    assert diff_dumps(tmp_path, tmp_path).equal
+
+
+def test_a_changed_blank_node_is_reported(tmp_path: Path) -> None:
+    """A blank node whose triples changed shows as removed and added; the others do not."""
+    old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
+    head = "@prefix e: <https://e.org/> .\n"
+    old.write_text(head + "e:a e:p [ e:q 1 ] . e:b e:p [ e:q 2 ] . e:c e:r 3 .\n", "utf-8")
+    new.write_text(head + "e:a e:p [ e:q 1 ] . e:b e:p [ e:q 5 ] . e:c e:r 3 .\n", "utf-8")
+    changes = diff_dumps(old, new)
+    assert [str(t[2]) for t in changes.removed if str(t[1]).endswith("q")] == ["2"]
+    assert [str(t[2]) for t in changes.added if str(t[1]).endswith("q")] == ["5"]
+    assert all("e.org/a" not in str(t[0]) for t in (*changes.added, *changes.removed))
+
+
 def test_one_added_triple_is_reported_with_its_subject_label(dumps: Path, changed: Path) -> None:
     """The text names the subject with its English and Khmer labels, and the added triple."""
     changes = diff_dumps(dumps / "kg.ttl", changed)

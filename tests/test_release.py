@@ -119,7 +119,7 @@ def test_one_triple_change_differs_only_in_that_triple(
         return [line for line in done.stdout.splitlines() if line[:1] in "<>"]
 
     assert diff_lines("accsm-kg.nt") == [f"> {triple} ."]
-    graph = "<" + accsm_kg.resources.graph_iri(resources / "release" / "one-more-triple.ttl") + ">"
+    graph = "<https://w3id.org/accsm-kg/graph/local/one-more-triple>"  # not where it sat
     assert diff_lines("accsm-kg.nq") == [f"> {triple} {graph} ."]
     assert diff_lines("accsm-kg-data.ttl") == [
         '> \trdfs:comment "A test comment, not a fact of any source."@en ;'
@@ -383,3 +383,29 @@ def test_unwritable_release_is_a_release_error(
         ReleaseError, match=r"accsm-kg-ontology\.ttl: cannot be written: Permission"
     ):
         make_release(kg, tmp_path / "r", version="0.1.0", issued=ISSUED, rapper=False)
+
+
+def test_local_files_do_not_tie_a_release_to_their_folder(
+    kg: KnowledgeGraph, tmp_path: Path, resources: Path
+) -> None:
+    """A --data file gives the same release from any folder; two of one name are refused."""
+    extra = resources / "release" / "one-more-triple.ttl"
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(extra, elsewhere / extra.name)
+    made = []
+    for n, source in enumerate([extra, elsewhere / extra.name]):
+        with_extra = accsm_kg.load(source)
+        folder = tmp_path / f"r{n}"
+        make_release(with_extra, folder, version="0.1.0", issued=ISSUED, rapper=False)
+        made.append((folder / "accsm-kg.nq").read_bytes())
+    assert made[0] == made[1]
+    assert b"file:" not in made[0]
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(extra, other / extra.name)
+    with pytest.raises(accsm_kg.ReleaseError, match="give the files different names"):
+        make_release(
+            accsm_kg.load(extra, other / extra.name), tmp_path / "r2", version="0.1.0",
+            issued=ISSUED, rapper=False,
+        )  # fmt: skip

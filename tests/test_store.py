@@ -119,6 +119,12 @@ def test_select_star_columns_follow_the_query_everywhere(any_kg: KnowledgeGraph)
         assert any_kg.ask("ASK { ?o rdfs:label ?label }", {"o": row.o, "label": row.label})
 
 
+def test_a_row_with_nothing_bound_is_kept_everywhere(any_kg: KnowledgeGraph) -> None:
+    """A solution that binds none of the selected variables is still a row."""
+    rows = any_kg.query("SELECT ?n WHERE { VALUES ?n { 2 UNDEF } }")
+    assert sorted(rows, key=lambda row: row.n is None) == [(Literal(2),), (None,)]
+
+
 def test_an_emptied_graph_is_gone_everywhere(any_kg: KnowledgeGraph) -> None:
     """A graph whose every triple was deleted is no longer listed, on every store."""
     graph = "urn:x:emptied"

@@ -139,6 +139,9 @@ def test_custom_shapes(kg: KnowledgeGraph, tmp_path: Path) -> None:
     persons = {row.p for row in kg.query("SELECT DISTINCT ?p WHERE { ?p a foaf:Person }")}
     assert URIRef(KG + "chhy-vichara") in persons
     assert {v.focus_node for v in report} == persons
+    # one file, as a Path or a str, or the folder holding it, is as good as a list
+    for given in (shapes, str(shapes), tmp_path):
+        assert {v.focus_node for v in kg.validate(shapes=given)} == persons
 
 
 def test_empty_shapes_are_an_error(kg: KnowledgeGraph, tmp_path: Path) -> None:
