@@ -129,38 +129,26 @@ def query(
     given = [x for x in (file, expression, named) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of FILE, -e/--expression and -n/--named")
-    try:
-        _query(file, expression, named, binds, output, data, no_bundled)
-    except QueryFormError as error:
-        if error.right != "update":
-            raise
-        raise _Fail(
-            "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
-            "to change the graph, use the Python API: kg.update(...)"
-        ) from error
-
-
-def _query(
-    file: Any,
-    expression: str | None,
-    named: str | None,
-    binds: tuple[str, ...],
-    output: str,
-    data: tuple[Path, ...],
-    no_bundled: bool,
-) -> None:
     pairs: dict[str, Any] = {}
     for bind in binds:
         name, equals, value = bind.partition("=")
         if not equals or not name:
             raise click.BadParameter(f"{bind!r} is not NAME=VALUE", param_hint="--bind")
+        if name.lstrip("?$") in pairs:
+            raise click.BadParameter(f"{name} is bound twice", param_hint="--bind")
         pairs[name.lstrip("?$")] = value
     kg = _load(data, no_bundled)
     if named is not None:
         _print_rows(kg.named_query(named, **pairs), output)
         return
     text = expression if expression is not None else _read_query(file)
-    form = prepare(text, kg.prefixes).form
+    try:
+        form = prepare(text, kg.prefixes).form
+    except QueryFormError as error:  # only SPARQL Update is no query at all
+        raise _Fail(
+            "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
+            "to change the graph, use the Python API: kg.update(...)"
+        ) from error
     bindings = {k: _cli_value(kg, v) for k, v in pairs.items()}
     if form == "SELECT":
         _print_rows(kg.query(text, bindings), output)

@@ -263,7 +263,7 @@ class Store(ABC):
 
 @contextlib.contextmanager
 def _local_graphs_only() -> Iterator[None]:
-    """Make rdflib read ``FROM <iri>`` as a graph of the store, never as a URL to fetch."""
+    """Make rdflib read ``FROM <iri>`` and ``USING <iri>`` as graphs of the store, never fetched."""
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
@@ -369,14 +369,16 @@ class RdflibStore(Store):
         if timeout is None:
             saved = list(self._quads_with_default())
             try:
-                self._dataset.update(text)
+                with _local_graphs_only():
+                    self._dataset.update(text)
             except BaseException:
                 self._replace(saved)
                 raise
             return
 
         def work() -> list[tuple[Node, Node, Node, Node]]:
-            self._dataset.update(text)
+            with _local_graphs_only():
+                self._dataset.update(text)
             return list(self._quads_with_default())
 
         self._replace(run_in_child(work, timeout))

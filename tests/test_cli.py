@@ -306,3 +306,11 @@ def test_exit_1_only_for_findings() -> None:
     assert source.count("sys.exit(0 if ") == 2
     assert "exit(1)" not in source
     assert "exit_code = 1" not in source
+
+
+def test_a_variable_bound_twice_is_a_usage_error() -> None:
+    """--bind x=1 --bind x=2 is refused rather than keeping the last value."""
+    code, _, err = run("query", "--named", "delegation-heads", "--bind", "country=kg:cambodia",
+                       "--bind", "country=kg:thailand")  # fmt: skip
+    assert code == 2
+    assert "country is bound twice" in err

@@ -216,6 +216,18 @@ def test_everything_loads_with_sockets_blocked(
         assert path.stat().st_size > 0
 
 
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_from_and_using_never_fetch(store: accsm_kg.StoreName) -> None:
+    """FROM and USING name graphs of the store; an IRI that is a URL is not downloaded."""
+    kg = accsm_kg.load(store=store)
+    url = "http://127.0.0.1:9/x.ttl"
+    assert int(kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{url}> WHERE {{ ?s ?p ?o }}")[0].n) == 0
+    size = len(kg)
+    kg.update(f"INSERT {{ GRAPH <urn:x:g> {{ ?s ?p ?o }} }} USING <{url}> WHERE {{ ?s ?p ?o }}")
+    assert len(kg) == size
+
+
 #: Each vocabulary of the catalog: its graph name and a triple its copy must hold.
 _CATALOG_IMPORTS = {
     "org": "ASK { <http://www.w3.org/ns/org#Organization> a owl:Class }",
