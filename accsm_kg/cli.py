@@ -7,6 +7,7 @@ an unknown query, an output that cannot be written...), always as one line ``Err
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rdflib import Literal
 
 from . import curation, khmer
 from .diff import diff_dumps
@@ -166,8 +168,20 @@ def _read_query(file: Any) -> str:
         return ""  # the SPARQL parser says what is missing
 
 
+#: A literal written as in Turtle: ``"text"@lang`` or ``"text"^^datatype``.
+_LITERAL = re.compile(r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<type>\S+))')
+
+
 def _cli_value(kg: KnowledgeGraph, value: str) -> Any:
-    """``<iri>`` and known prefixed names are IRIs; anything else is a string."""
+    """Return the term a ``--bind`` value stands for.
+
+    ``<iri>`` and known prefixed names are IRIs; ``"text"@km`` and ``"8"^^xsd:integer`` are
+    those literals; anything else is a plain string.
+    """
+    if (match := _LITERAL.fullmatch(value)) is not None:
+        if match["lang"] is not None:
+            return Literal(match["text"], lang=match["lang"])
+        return Literal(match["text"], datatype=kg.iri(match["type"]))
     prefix, colon, _ = value.partition(":")
     if (value.startswith("<") and value.endswith(">")) or (colon and prefix in kg.prefixes):
         return kg.iri(value)
@@ -316,13 +330,18 @@ def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
 
 
 @main.command("release")
-@click.option("--version", "version", required=True, help="The release's version, X.Y.Z.")
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    help="The release's semantic version, X.Y.Z (no leading zeros).",
+)
 @click.option(
     "-o",
     "--output",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The folder to write the release into (made if missing).",
+    help="The folder to write the release into: new, empty, or holding an earlier release.",
 )
 @click.option(
     "--issued",

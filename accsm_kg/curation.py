@@ -13,9 +13,10 @@ their days), and only then writes Turtle in the style of the hand-written files.
 names the file, the row and the column.
 
 IRIs are minted by one stable rule: ``kg:`` + the kebab-case slug of the row's ``id`` cell, or of
-its English ``label`` when ``id`` is empty (accents dropped, letters and digits kept, anything else
-a hyphen): ``"ACCSM Focal Points Meeting 2020"`` gives ``kg:accsm-focal-points-meeting-2020``. So
-importing the same rows again gives the same file, and the file is then left untouched.
+its English ``label`` (``preferred_label`` for a concept) when ``id`` is empty (accents
+dropped, letters and digits kept, anything else a hyphen): ``"ACCSM Focal Points Meeting 2020"``
+gives ``kg:accsm-focal-points-meeting-2020``. So importing the same rows again gives the same
+file, and the file is then left untouched.
 
 >>> meeting = template("meeting")
 >>> [c.name for c in meeting.columns][:6]
@@ -26,6 +27,7 @@ importing the same rows again gives the same file, and the file is then left unt
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -46,10 +48,18 @@ from rdflib.term import Node
 
 from .errors import AccsmKgError, BindingError, CurationError, EmptyFileError, EncodingError
 from .knowledge_graph import PREFIXES, KnowledgeGraph, load
-from .loading import decode, parse_file
+from .loading import decode, expand_paths, parse_file
 from .publish import atomic_write
 from .queries import expand_iri
-from .resources import ID_BASE, bundled_paths, ontology_paths, shapes_paths
+from .resources import (
+    BASE_IRI,
+    ID_BASE,
+    VOCABULARIES,
+    bundled_paths,
+    ontology_paths,
+    shapes_paths,
+    vocabulary_paths,
+)
 
 __all__ = [
     "Column",
@@ -87,6 +97,7 @@ _EXAMPLES = {
     XSD.boolean: "true",
 }
 _TYPED = re.compile(r'^"(?P<lexical>.*)"(?:\^\^(?P<datatype>\S+)|@(?P<language>[A-Za-z0-9-]+))$')
+_LABEL_PATHS = (RDFS.label, SKOS.prefLabel)
 _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)$")
 
 
@@ -132,7 +143,9 @@ class Column:
             return "the IRI of a source document, e.g. kg:src-mcs-2020-11-02-focal-points"
         if self.of_class is not None:
             return f"the IRI of an existing {_curie(self.of_class, namespaces)}"
-        return "an IRI (kg:...) or a value"
+        if self.kind == "iri":
+            return "an IRI (kg:..., schema:..., <https://...>)"
+        return 'an IRI (kg:..., https://...) or a value (2016, "2016"^^xsd:gYear, "text"@en)'
 
 
 @dataclass(frozen=True)
@@ -144,6 +157,24 @@ class Template:
     target_class: URIRef
     columns: tuple[Column, ...]
     labels: Mapping[URIRef, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    #: Classes every row also has, because the shape says ``sh:class`` of the node itself
+    #: (a ``schema:WebPage`` is also an ``accsm:SourceDocument``).
+    implied_types: tuple[URIRef, ...] = ()
+
+    @property
+    def label_column(self) -> Column | None:
+        """The column of the row's name, from which an IRI is minted when ``id`` is empty.
+
+        ``rdfs:label``, or else ``skos:prefLabel``, in the first language.
+
+        >>> template("meeting").label_column.name, template("concept").label_column.name
+        ('label', 'preferred_label')
+        """
+        for path in _LABEL_PATHS:
+            for column in self.columns:
+                if column.path == path and column.kind == "text" and not _is_other_language(column):
+                    return column
+        return None
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``."""
@@ -302,30 +333,61 @@ def _build_column(
     ]
 
 
+def _is_other_language(column: Column) -> bool:
+    return column.kind == "text" and column.name.endswith(f"_{column.language}")
+
+
 def _sorted(columns: list[Column]) -> list[Column]:
     """Sort columns: the label, required ones, optional ones, each by name.
 
     A column in another language comes right after its first-language column.
     """
-    first = {c.path: c for c in columns if not c.name.endswith(f"_{c.language}")}
+    first = {c.path: c for c in columns if not _is_other_language(c)}
+    paths = {c.path for c in columns}
+    label = next((p for p in _LABEL_PATHS if p in paths), None)
 
     def key(column: Column) -> tuple[int, str, int]:
         base = first.get(column.path, column)
-        rank = 0 if base.name == "label" else (1 if base.required else 2)
+        rank = 0 if base.path == label else (1 if base.required else 2)
         return (rank, base.name, 0 if base is column else 1)
 
     return sorted(columns, key=key)
+
+
+def _implied_types(shapes: Graph, shape: URIRef) -> list[URIRef]:
+    """Return the classes a shape's focus nodes must also have (``sh:class`` on the node shape).
+
+    With the classes those imply in turn, so that a row can be given every type it needs.
+    """
+    found: list[URIRef] = []
+    todo = [shape]
+    while todo:
+        for implied in shapes.objects(todo.pop(), SH["class"]):
+            if isinstance(implied, URIRef) and implied not in found:
+                found.append(implied)
+                todo += [
+                    s for s in shapes.subjects(SH.targetClass, implied) if isinstance(s, URIRef)
+                ]
+    return found
 
 
 def _template(shapes: Graph, vocabularies: Graph, shape: URIRef) -> Template | None:
     target = shapes.value(shape, SH.targetClass)
     if not isinstance(target, URIRef):
         return None
+    implied = [c for c in _implied_types(shapes, shape) if c != target]
+    # A row of an implied class must conform to that class's shapes too: their columns are ours.
+    node_shapes = [shape]
+    for cls in implied:
+        node_shapes += sorted(
+            s for s in shapes.subjects(SH.targetClass, cls) if isinstance(s, URIRef)
+        )
     by_path: dict[URIRef, list[Node]] = {}
-    for prop in shapes.objects(shape, SH.property):
-        path = shapes.value(prop, SH.path)
-        if isinstance(path, URIRef):
-            by_path.setdefault(path, []).append(prop)
+    for node_shape in node_shapes:
+        for prop in shapes.objects(node_shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            if isinstance(path, URIRef):
+                by_path.setdefault(path, []).append(prop)
     columns: list[Column] = []
     for path, props in by_path.items():
         named = sorted(
@@ -347,7 +409,22 @@ def _template(shapes: Graph, vocabularies: Graph, shape: URIRef) -> Template | N
             names = [*vocabularies.objects(concept, SKOS.prefLabel)]
             names += [*vocabularies.objects(concept, SKOS.altLabel)]
             labels[concept] = tuple(str(n).lower() for n in names)
-    return Template(kind.lower(), shape, target, (own, *columns), labels)
+    return Template(kind.lower(), shape, target, (own, *columns), labels, tuple(implied))
+
+
+@cache
+def _vocabulary_terms() -> frozenset[Node]:
+    """Return every term the vocabularies of the offline catalog describe."""
+    terms: set[Node] = set()
+    for path in vocabulary_paths():
+        terms.update(parse_file(path).triples.subjects())
+    return frozenset(terms)
+
+
+def _unknown_term(iri: URIRef) -> bool:
+    """Say whether ``iri``, not in the data, is in our namespace or a vocabulary's, yet no term."""
+    ours = str(iri).startswith(BASE_IRI) or any(str(iri).startswith(v) for v in VOCABULARIES)
+    return ours and iri not in _vocabulary_terms()
 
 
 @cache
@@ -405,10 +482,13 @@ class CurationRow:
 
 
 def _cell_values(value: Any) -> list[str]:
+    """Return the texts of a YAML value; a mapping (or a list of them) is not a text value."""
     if value is None:
         return []
     if isinstance(value, list | tuple):
         return [v for item in value for v in _cell_values(item)]
+    if isinstance(value, dict):
+        raise ValueError("not a text value (a mapping; write the value itself)")
     if isinstance(value, dt.datetime | dt.date):
         return [value.isoformat()]
     if isinstance(value, bool):
@@ -438,50 +518,134 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
+#: A cell written as a Turtle literal in a CSV file without CSV quoting (``"2016"^^xsd:gYear``,
+#: ``"text"@en``): the csv module would drop its quotes, so it is quoted for CSV first.
+_BARE_LITERAL_CELL = re.compile(
+    r'(?<![^,\n])"((?:[^"\n]|"")*)"(\^\^[^,\s"]+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)(?=,|\r?$)',
+    re.MULTILINE,
+)
+
+
+def _read_csv(path: Path) -> list[CurationRow]:
+    text = _BARE_LITERAL_CELL.sub(lambda m: '"""' + m[1] + '""' + m[2] + '"', _read_text(path))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    if twice:
+        problems = [f"{path}: line 1, column {name}: in the header twice" for name in twice]
+        raise CurationError.listing(path, problems)
+    rows = []
+    for record in reader:
+        if None in record:
+            raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
+        cells = {
+            k.strip(): [v.strip() for v in (value or "").split(_SEPARATOR) if v.strip()]
+            for k, value in record.items()
+        }
+        rows.append(CurationRow(reader.line_num, cells))
+    return rows
+
+
+def _yaml_duplicates(path: Path, node: Any) -> list[str]:
+    """Return a problem for each key given twice in a mapping of the YAML document ``node``."""
+    import yaml
+
+    problems: list[str] = []
+    rows: list[Any] = []
+    if isinstance(node, yaml.SequenceNode):
+        rows = node.value
+    elif isinstance(node, yaml.MappingNode):
+        rows = next(
+            (
+                v.value
+                for k, v in node.value
+                if k.value == "rows" and isinstance(v, yaml.SequenceNode)
+            ),
+            [],
+        )
+    numbers = {id(item): n for n, item in enumerate(rows, start=1)}
+
+    def walk(item: Any, number: int | None) -> None:
+        if isinstance(item, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in item.value:
+                line = key.start_mark.line + 1
+                name = str(key.value)
+                if isinstance(key, yaml.ScalarNode) and name in seen:
+                    where = f"row {number}, column {name}" if number else f"key {name}"
+                    problems.append(
+                        f"{path}: {where}: given twice (lines {seen[name]} and {line}); keep one"
+                    )
+                seen.setdefault(name, line)
+                walk(value, number)
+        elif isinstance(item, yaml.SequenceNode):
+            for child in item.value:
+                walk(child, numbers.get(id(child), number))
+
+    walk(node, None)
+    return problems
+
+
+def _read_yaml(path: Path) -> tuple[str | None, list[CurationRow]]:
+    import yaml
+
+    loader = yaml.SafeLoader(_read_text(path))
+    try:
+        node = loader.get_single_node()
+        duplicates = _yaml_duplicates(path, node)
+        if duplicates:
+            raise CurationError.listing(path, duplicates)
+        document = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        raise CurationError(f"{path}: not valid YAML ({error})") from None
+    finally:
+        loader.dispose()
+    kind = None
+    if isinstance(document, dict):
+        kind = document.get("kind")
+        document = document.get("rows")
+    if not isinstance(document, list):
+        raise CurationError(
+            f"{path}: a YAML template is a list of rows (mappings of column to value), "
+            "or a mapping with 'kind' and 'rows'"
+        )
+    rows = []
+    problems = []
+    for number, record in enumerate(document, start=1):
+        if not isinstance(record, dict):
+            problems.append(
+                f"{path}: row {number}: {record!r} is not a row; a row is a mapping of column "
+                "to value (column: value, each on its own line)"
+            )
+            continue
+        cells = {}
+        for key, value in record.items():
+            try:
+                cells[str(key)] = _cell_values(value)
+            except ValueError as error:
+                problems.append(f"{path}: row {number}, column {key}: {error}")
+        rows.append(CurationRow(number, cells))
+    if problems:
+        raise CurationError.listing(path, problems)
+    return (str(kind) if kind is not None else None), rows
+
+
 def read_rows(path: Path) -> tuple[str | None, list[CurationRow]]:
     """Read a CSV or YAML file of rows, UTF-8 encoded (a byte-order mark is allowed).
 
     Return the template kind the file names (YAML ``kind:``), if any, and the rows, numbered as a
     curator sees them (a CSV's line, a YAML list's item).
 
-    :raises CurationError: no such file, not UTF-8 (with the line), or not rows.
+    :raises CurationError: no such file, not UTF-8 (with the line), not rows, a column given
+        twice (in a CSV header, or as a YAML key), or a YAML mapping where a value belongs.
     """
     if not path.is_file():
         raise CurationError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
-        rows = []
-        for record in reader:
-            if None in record:
-                raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
-            cells = {
-                k.strip(): [v.strip() for v in (value or "").split(_SEPARATOR) if v.strip()]
-                for k, value in record.items()
-            }
-            rows.append(CurationRow(reader.line_num, cells))
-        return None, rows
+        return None, _read_csv(path)
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            document = yaml.safe_load(_read_text(path))
-        except yaml.YAMLError as error:
-            raise CurationError(f"{path}: not valid YAML ({error})") from None
-        kind = None
-        if isinstance(document, dict):
-            kind = document.get("kind")
-            document = document.get("rows")
-        if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
-            raise CurationError(
-                f"{path}: a YAML template is a list of rows (mappings of column to value), "
-                "or a mapping with 'kind' and 'rows'"
-            )
-        rows = [
-            CurationRow(n, {str(k): _cell_values(v) for k, v in record.items()})
-            for n, record in enumerate(document, start=1)
-        ]
-        return (str(kind) if kind is not None else None), rows
+        return _read_yaml(path)
     raise CurationError(f"{path}: accsm-kg imports .csv, .yaml or .yml files")
 
 
@@ -529,18 +693,63 @@ def _iri(text: str, column: Column, template: Template) -> URIRef:
         ) from None
 
 
-def _any(text: str) -> Node:
+def _any(text: str, datatypes: Sequence[URIRef] = ()) -> Node:
+    """Read a cell that may hold an IRI or a literal.
+
+    A Turtle literal is taken as written; a bare value is typed by the first of ``datatypes``
+    it fits, else an integer or a string.
+
+    >>> _any('"2016"^^xsd:gYear').n3(), _any('"Bangkok"@en').n3()
+    ('"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>', '"Bangkok"@en')
+    >>> _any("2016", [XSD.gYear]).n3(), _any("2016").n3()
+    ('"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>', '"2016"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
     typed = _TYPED.match(text)
     if typed:
         if typed["language"]:
             return Literal(typed["lexical"], lang=typed["language"])
-        return Literal(typed["lexical"], datatype=expand_iri(typed["datatype"], PREFIXES))
+        try:
+            datatype = expand_iri(typed["datatype"], PREFIXES)
+        except BindingError:
+            raise ValueError(f"{typed['datatype']!r} is not a datatype (xsd:gYear, ...)") from None
+        return Literal(typed["lexical"], datatype=datatype)
     prefix, colon, _ = text.partition(":")
     if (colon and prefix in PREFIXES) or (text.startswith("<") and text.endswith(">")):
         return expand_iri(text, PREFIXES)
+    if re.match(r"^https?://\S+$", text):
+        return URIRef(text)
+    if datatypes:
+        column = Column("value", None, "literal", "", datatypes=tuple(datatypes))
+        try:
+            return _literal(column, text)
+        except ValueError:
+            pass
     if _INTEGER.match(text):
         return Literal(int(text))
     return Literal(text)
+
+
+def _datatypes_of(predicate: URIRef) -> tuple[URIRef, ...]:
+    """Return the datatypes the shapes (or else the ontology's range) give ``predicate``.
+
+    >>> [str(d) for d in _datatypes_of(URIRef("https://schema.org/foundingDate"))]
+    ['http://www.w3.org/2001/XMLSchema#gYear']
+    """
+    shapes, vocabularies = _bundled_graphs()
+    found: list[URIRef] = []
+    for prop in shapes.subjects(SH.path, predicate):
+        found += [d for d in shapes.objects(prop, SH.datatype) if isinstance(d, URIRef)]
+        for alternatives in shapes.objects(prop, SH["or"]):
+            for member in Collection(shapes, alternatives):
+                found += [d for d in shapes.objects(member, SH.datatype) if isinstance(d, URIRef)]
+    if not found:
+        ranges = vocabularies.objects(predicate, RDFS.range)
+        found = [r for r in ranges if isinstance(r, URIRef) and str(r).startswith(str(XSD))]
+    return tuple(dict.fromkeys(d for d in found if d != RDF.langString))
+
+
+def _row_order(problem: tuple[int, str]) -> int:
+    return problem[0]
 
 
 def rows_to_graph(
@@ -549,46 +758,81 @@ def rows_to_graph(
     """Turn rows into triples by ``template``.
 
     Return the graph, the row of each subject, and the problems found, each naming the row and
-    column.
+    column: first those of the whole file (a column that is unknown, or required but missing),
+    then those of each row, in row order.
+
+    A value column (``rdf:object``, as in a claim) takes a Turtle literal as written
+    (``"2016"^^xsd:gYear``, ``"text"@en``); a bare value is typed as the shapes type the row's
+    property (``2016`` is an ``xsd:gYear`` for ``schema:foundingDate``).
     """
     graph = Graph()
     subjects: dict[URIRef, int] = {}
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     names = {c.name for c in template.columns}
-    unknown = sorted({name for row in rows for name in row.cells} - names)
-    for name in unknown:
+    present = {name for row in rows for name in row.cells}
+    for name in sorted(present - names):
         problems.append(
-            f"{where}: column {name}: not a column of the {template.kind} template "
-            f"(its columns: {template.header()})"
+            (
+                0,
+                f"{where}: column {name}: not a column of the {template.kind} template "
+                f"(its columns: {template.header()})",
+            )
         )
+    label = template.label_column
+    label_name = label.name if label is not None else "id"
+    missing = set()
+    for column in template.columns:
+        if column.required and column.name not in present:
+            missing.add(column.name)
+            problems.append((0, f"{where}: column {column.name}: required, not in the header"))
     for row in rows:
-        own = row.cells.get("id") or row.cells.get("label") or []
+        own = row.cells.get("id") or row.cells.get(label_name) or []
         if not own:
-            problems.append(f"{where}: row {row.number}, column label: required (or give an id)")
+            if label_name not in missing:
+                problems.append(
+                    (
+                        row.number,
+                        f"{where}: row {row.number}, column {label_name}: required (or give an id)",
+                    )
+                )
             continue
         try:
             subject = mint_iri(own[0])
         except CurationError as error:
-            problems.append(f"{where}: row {row.number}, column id: {error}")
+            problems.append((row.number, f"{where}: row {row.number}, column id: {error}"))
             continue
         if subject in subjects:
             problems.append(
-                f"{where}: row {row.number}, column id: {_curie(subject, PREFIXES)} is also "
-                f"the name of row {subjects[subject]}; give one of them another id"
+                (
+                    row.number,
+                    f"{where}: row {row.number}, column id: {_curie(subject, PREFIXES)} is also "
+                    f"the name of row {subjects[subject]}; give one of them another id",
+                )
             )
             continue
         subjects[subject] = row.number
-        graph.add((subject, RDF.type, template.target_class))
+        for cls in (template.target_class, *template.implied_types):
+            graph.add((subject, RDF.type, cls))
+        hints: tuple[URIRef, ...] = ()
+        for column in template.columns:
+            if column.path == RDF.predicate and len(row.cells.get(column.name, [])) == 1:
+                with contextlib.suppress(ValueError):  # the property column reports it
+                    hints = _datatypes_of(_iri(row.cells[column.name][0], column, template))
         for column in template.columns:
             values = row.cells.get(column.name, [])
-            if column.required and not values:
-                problems.append(f"{where}: row {row.number}, column {column.name}: required")
+            if column.required and not values and column.name not in missing:
+                problems.append(
+                    (row.number, f"{where}: row {row.number}, column {column.name}: required")
+                )
             if not values or column.kind == "id" or column.path is None:
                 continue
             if len(values) > 1 and not column.repeatable:
                 problems.append(
-                    f"{where}: row {row.number}, column {column.name}: one value only "
-                    f"(found {len(values)})"
+                    (
+                        row.number,
+                        f"{where}: row {row.number}, column {column.name}: one value only "
+                        f"(found {len(values)})",
+                    )
                 )
             for text in values:
                 try:
@@ -600,12 +844,14 @@ def rows_to_graph(
                     elif column.kind == "iri":
                         value = _iri(text, column, template)
                     else:
-                        value = _any(text)
+                        value = _any(text, hints if column.path == RDF.object else ())
                 except ValueError as error:
-                    problems.append(f"{where}: row {row.number}, column {column.name}: {error}")
+                    problems.append(
+                        (row.number, f"{where}: row {row.number}, column {column.name}: {error}")
+                    )
                     continue
                 graph.add((subject, column.path, value))
-    return graph, subjects, problems
+    return graph, subjects, [text for _, text in sorted(problems, key=_row_order)]
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -637,7 +883,9 @@ def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, sour
     blocks = []
     used = {"kg"}
     for subject in subjects:
-        lines = [f"{_term(subject, PREFIXES)} a {_term(template.target_class, PREFIXES)} ;"]
+        types = [template.target_class, *template.implied_types]
+        written = " , ".join(_term(t, PREFIXES) for t in types)
+        lines = [f"{_term(subject, PREFIXES)} a {written} ;"]
         predicates = sorted(
             {p for p in graph.predicates(subject) if isinstance(p, URIRef) and p != RDF.type},
             key=lambda p: (order.get(p, len(order)), str(p)),
@@ -649,7 +897,7 @@ def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, sour
         lines[-1] = lines[-1][:-2] + " ."
         blocks.append("\n".join(lines))
         others = [(p, o) for p, o in graph.predicate_objects(subject) if p != RDF.type]
-        for term in (subject, template.target_class, *others):
+        for term in (subject, *types, *others):
             nodes = term if isinstance(term, tuple) else (term,)
             for node in nodes:
                 iri = node.datatype if isinstance(node, Literal) else node
@@ -690,17 +938,24 @@ def import_file(
     :param path: the rows: a ``.csv`` file with a header line of column names, or a ``.yaml``
         file (a list of rows, or a mapping with ``kind`` and ``rows``). Repeat a value in a CSV
         cell with ``;`` between values.
-    :param kind: the template (``meeting``, ``person``...); by default the YAML ``kind``, or the
-        file's name (``meetings.csv`` is of ``meeting``).
+    :param kind: the template (``meeting``, ``person``...); by default the YAML ``kind`` (which
+        must agree with ``kind`` when both are given), or the file's name (``meetings.csv`` is of
+        ``meeting``).
     :param output: the Turtle file to write; by default ``data/curated/<name of path>.ttl``. An
         earlier version of that file is left out of the validation, and replaced atomically.
-    :param data: more Turtle files or folders that the rows may refer to.
+    :param data: more Turtle files or folders that the rows may refer to. The output file is
+        left out of them, so that importing into a folder given here can be done again.
     :raises CurationError: a cell, a row or the validation failed; nothing is written then, and
         the message lists every problem with its row and column.
     """
     source = Path(path)
     declared, rows = read_rows(source)
     known = templates()
+    if kind is not None and declared is not None and kind != declared:
+        raise CurationError(
+            f"{source}: the file says kind: {declared}, but the kind given is {kind}; "
+            "drop one, or make them agree"
+        )
     chosen = kind or declared or _kind_from_name(source, known)
     if chosen is None:
         raise CurationError(
@@ -719,12 +974,13 @@ def import_file(
     graph, subjects, problems = rows_to_graph(rows, chosen_template, where=str(source))
     if problems:
         raise CurationError.listing(source, problems)
-    # Validate with everything else: the bundled data (less an earlier import into the same
-    # file) and the files given.
+    # Validate with everything else: the bundled data and the files given, less an earlier
+    # import into the same file (which these rows replace), wherever it is found.
     target_resolved = target.resolve()
     others = [p for p in bundled_paths() if p.resolve() != target_resolved]
+    given = [p for p in expand_paths(data) if p.resolve() != target_resolved]
     text = to_turtle(graph, subjects, chosen_template, source.name).encode("utf-8")
-    with load(*others, *data, include_bundled=False) as kg:
+    with load(*others, *given, include_bundled=False) as kg:
         problems = _check(kg, graph, subjects, chosen_template, source, text)
     if problems:
         raise CurationError.listing(source, problems)
@@ -750,27 +1006,38 @@ def _check(
     text: bytes,
 ) -> list[str]:
     """Check rows against the rest of the data, then validate their Turtle with it."""
-    problems: list[str] = []
+    found: list[tuple[int, str]] = []
     existing = kg.union()
     for subject, number in subjects.items():
         if (subject, None, None) in existing:
-            problems.append(
-                f"{source}: row {number}, column id: {_curie(subject, PREFIXES)} already exists "
-                "in the data; give the row another id"
+            found.append(
+                (
+                    number,
+                    f"{source}: row {number}, column id: {_curie(subject, PREFIXES)} already "
+                    "exists in the data; give the row another id",
+                )
             )
+    # A reference is known when the data (with the ontology) describes it, or when it is a
+    # term of a vocabulary we use (a claim's property may be schema:foundingDate). Other IRIs
+    # (a web page's address) name things outside the data, and are taken as given.
     known_nodes = set(existing.subjects()) | set(subjects)
+    columns: dict[Node, Column] = {c.path: c for c in chosen_template.columns if c.path is not None}
     for s, p, o in graph:
         if p == RDF.type or not isinstance(o, URIRef) or o in known_nodes:
             continue
         assert isinstance(s, URIRef)
-        column = next(c for c in chosen_template.columns if c.path == p)
-        if column.kind == "iri" and not column.allowed:
-            problems.append(
-                f"{source}: row {subjects[s]}, column {column.name}: {_curie(o, PREFIXES)} is "
-                "not in the data (import it first, or give --data the file that has it)"
+        column = columns[p]
+        if column.kind == "iri" and not column.allowed and _unknown_term(o):
+            found.append(
+                (
+                    subjects[s],
+                    f"{source}: row {subjects[s]}, column {column.name}: {_curie(o, PREFIXES)} "
+                    "is not in the data nor a term of the vocabularies (import it first, or give "
+                    "--data the file that has it)",
+                )
             )
-    if problems:
-        return problems
+    if found:
+        return [text for _, text in sorted(found, key=_row_order)]
 
     with tempfile.TemporaryDirectory(prefix="accsm-kg-import-") as folder:
         # Validate the Turtle as it will be written, read back as any data file is: the same
@@ -790,8 +1057,10 @@ def _check(
         focus = violation.focus_node
         name = columns_of.get(violation.path, "-") if violation.path is not None else "-"
         if isinstance(focus, URIRef) and focus in subjects:
-            where = f"row {subjects[focus]}, column {name}"
+            number, where = subjects[focus], f"row {subjects[focus]}, column {name}"
         else:
+            # a node of the other data that these rows break: after the rows' own problems
+            number = max(subjects.values(), default=0) + 1
             where = f"{_curie(focus, PREFIXES)} (with these rows)"
-        problems.append(f"{source}: {where}: {violation.message}")
-    return problems
+        found.append((number, f"{source}: {where}: {violation.message}"))
+    return [text for _, text in sorted(found, key=_row_order)]

@@ -1,7 +1,8 @@
 """What changed between two dumps or releases: triples added and removed, grouped by subject.
 
-Blank nodes are matched by their structure (rdflib's canonical labels), so a blank node whose
-triples did not change is not reported, whatever its label in either file.
+Blank nodes are matched by their structure (the RDFC-1.0 canonical form of the triples they
+join), so a blank node whose triples did not change is not reported, whatever its label in
+either file, and however many blank nodes of the same structure the other file adds.
 
 >>> from rdflib import Graph
 >>> old = Graph().parse(data="@prefix kg: <https://w3id.org/accsm-kg/id/> . kg:a kg:p 1 .")
@@ -26,7 +27,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
@@ -65,11 +65,24 @@ _EXTRA_PREFIXES = {
 }
 
 
+def _formats() -> str:
+    """Name the suffixes diff reads, e.g. ``use .ttl for Turtle, ..., or .owl or .rdf for RDF/XML``.
+
+    >>> _formats().split(", ")[:2]
+    ['use .ttl for Turtle', '.nt for N-Triples']
+    """
+    by_name: dict[str, list[str]] = {}
+    for suffix, fmt in READ_FORMATS.items():
+        by_name.setdefault(fmt.name, []).append(suffix)
+    named = [f"{' or '.join(suffixes)} for {name}" for name, suffixes in by_name.items()]
+    return f"use {', '.join(named[:-1])}, or {named[-1]}"
+
+
 def _read_file(path: Path, graph: Graph) -> None:
     try:
         fmt = READ_FORMATS[path.suffix.lower()]
     except KeyError:
-        raise UnsupportedFileError(str(path)) from None
+        raise UnsupportedFileError(str(path), reader="accsm-kg diff", formats=_formats()) from None
     bnodes: dict[str, BNode] = {}  # blank nodes are scoped to their file
     try:
         for quad in ox.parse(path=path, format=fmt):
@@ -233,18 +246,35 @@ def diff_graphs(
 def _differences(old: Graph, new: Graph) -> tuple[set[Triple], set[Triple]]:
     """Return the triples only in ``old`` and only in ``new``, blank nodes matched by structure.
 
-    Triples without blank nodes are compared as they are. The blank-node parts are first
-    compared by their RDFC-1.0 canonical forms (Oxigraph's, fast even for many copies of one
-    structure); only parts that differ go through rdflib's structural matching, which names
-    each blank node by its neighbourhood, so that unchanged ones are not reported.
+    Triples without blank nodes are compared as they are. The triples with blank nodes fall
+    into components, the triples joined by the blank nodes they share (a list, a restriction
+    and the triple that points at it). Each component is named by its RDFC-1.0 canonical form
+    (Oxigraph's), which is the same for two components exactly when they are isomorphic, so
+    identical components are interchangeable: the components of either side are compared as
+    multisets of canonical forms, and only those with no counterpart on the other side are
+    reported, all their triples.
+
+    >>> from rdflib import Graph
+    >>> head = "@prefix e: <https://e.org/> . "
+    >>> old = Graph().parse(data=head + "e:a e:p ( e:x e:y ) .")
+    >>> new = Graph().parse(data=head + "e:a e:p ( e:x e:y ) . e:b e:p ( e:x e:y ) .")
+    >>> only_old, only_new = _differences(old, new)
+    >>> len(only_old), sorted({str(s) for s, _, _ in only_new if not isinstance(s, BNode)})
+    (0, ['https://e.org/b'])
     """
     ground_old, blank_old = _split(old)
     ground_new, blank_new = _split(new)
     only_old, only_new = ground_old - ground_new, ground_new - ground_old
-    if _canonical(blank_old) != _canonical(blank_new):
-        _, removed, added = graph_diff(blank_old, blank_new)
-        only_old.update(removed)
-        only_new.update(added)
+    if _canonical(blank_old) == _canonical(blank_new):  # the whole of it at once, when equal
+        return only_old, only_new
+    components_old = _by_form(blank_old)
+    components_new = _by_form(blank_new)
+    for form, found in components_old.items():
+        for component in found[len(components_new.get(form, ())) :]:
+            only_old.update(component)
+    for form, found in components_new.items():
+        for component in found[len(components_old.get(form, ())) :]:
+            only_new.update(component)
     return only_old, only_new
 
 
@@ -257,6 +287,42 @@ def _split(graph: Graph) -> tuple[set[Triple], Graph]:
         else:
             ground.add(triple)
     return ground, blank
+
+
+def _components(graph: Graph) -> list[list[Triple]]:
+    """Split triples with blank nodes into the groups joined by the blank nodes they share."""
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for s, _, o in graph:
+        ends = [root(t) for t in (s, o) if isinstance(t, BNode)]
+        if len(ends) == 2 and ends[0] != ends[1]:
+            parent[ends[1]] = ends[0]
+    groups: dict[Node, list[Triple]] = {}
+    for triple in graph:
+        node = triple[0] if isinstance(triple[0], BNode) else triple[2]
+        groups.setdefault(root(node), []).append(triple)
+    return list(groups.values())
+
+
+def _by_form(graph: Graph) -> dict[str, list[list[Triple]]]:
+    """Group the components of ``graph`` by their canonical form (as canonical N-Triples)."""
+    forms: dict[str, list[list[Triple]]] = {}
+    for component in _components(graph):
+        form = "\n".join(
+            str(q)
+            for q in canonical_quads(
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                for s, p, o in component
+            )
+        )
+        forms.setdefault(form, []).append(component)
+    return forms
 
 
 def _canonical(graph: Graph) -> list[ox.Quad]:

@@ -103,12 +103,19 @@ class SourceNotFoundError(LoadError, FileNotFoundError):
 
 
 class UnsupportedFileError(LoadError, ValueError):
-    """A file whose name does not say it is Turtle or N-Triples."""
+    """A file whose name does not say it is in a format read there (Turtle or N-Triples).
 
-    def __init__(self, path: str) -> None:
-        super().__init__(
-            f"{path}: not an RDF file accsm-kg reads (use .ttl for Turtle or .nt for N-Triples)"
-        )
+    ``reader`` and ``formats`` let a command that reads other formats (``accsm-kg diff``) say so.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        reader: str = "accsm-kg",
+        formats: str = "use .ttl for Turtle or .nt for N-Triples",
+    ) -> None:
+        super().__init__(f"{path}: not an RDF file {reader} reads ({formats})")
         self.filename = path
 
 

@@ -143,7 +143,9 @@ class KnowledgeGraph:
         return curie(node, self.namespaces) if isinstance(node, URIRef) else str(node)
 
     def __repr__(self) -> str:
-        """Show the size and the store."""
+        """Show the size and the store; a server is named, not asked (it may be down)."""
+        if isinstance(self.store, RemoteStore):
+            return f"<KnowledgeGraph: remote store at {self.store.query_url}>"
         return f"<KnowledgeGraph: {len(self):,} triples, {self.store.name} store>"
 
     # -- queries ----------------------------------------------------------------------------
@@ -396,6 +398,6 @@ def connect(
         update_url,
         auth=auth,
         timeout=timeout,
-        graphs=None if graphs is None else [str(g) for g in graphs],
+        graphs=graphs,
     )
     return KnowledgeGraph(store, query_timeout=query_timeout)

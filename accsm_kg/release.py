@@ -63,7 +63,13 @@ RELEASE_BASE = BASE_IRI + "release/"
 #: The licence of the ontology and data.
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
-_VERSION = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+#: A semantic version (semver.org): X.Y.Z, each 0 or a number without a leading zero, and an
+#: optional pre-release (``-rc.1``: dot-separated identifiers, numeric ones without leading zeros).
+_NUMBER = r"(?:0|[1-9][0-9]*)"
+_PRERELEASE_PART = rf"(?:{_NUMBER}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+_VERSION = re.compile(
+    rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}(?:-{_PRERELEASE_PART}(?:\.{_PRERELEASE_PART})*)?"
+)
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _IANA = "https://www.iana.org/assignments/media-types/"
@@ -478,13 +484,44 @@ _NQ = "accsm-kg.nq"
 _JSONLD_FILE = "accsm-kg.jsonld"
 _VOID = "accsm-kg-void.ttl"
 _SUMS = "SHA256SUMS"
+#: Every name a release may write: a folder holding anything else is not written into.
+_OWN_FILES = frozenset(
+    {_ONTOLOGY_TTL, _ONTOLOGY_OWL, _DATA, _SHAPES, _INFERRED, _NT, _NQ, _JSONLD_FILE, _VOID, _SUMS}
+)
+
+
+def _check_folder(target: Path) -> None:
+    """Raise :class:`ReleaseError` unless ``target`` is missing, empty or holds a release alone.
+
+    An earlier release's own files are replaced; anything else would be left there, unlisted
+    in ``SHA256SUMS``, and is refused by name.
+    """
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise ReleaseError(f"{target}: not a folder; give the folder to write the release into")
+    try:
+        others = sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir()
+                        if p.name not in _OWN_FILES or p.is_dir())  # fmt: skip
+    except OSError as error:
+        raise ReleaseError(f"{target}: the folder cannot be read: {error.strerror}") from error
+    if others:
+        shown = ", ".join(others[:10]) + (f", … ({len(others)} in all)" if others[10:] else "")
+        raise ReleaseError(
+            f"{target}: the folder holds files that are not part of a release ({shown}); a "
+            "release is written into a new or empty folder, or over an earlier release alone: "
+            "move those files away or give another folder"
+        )
 
 
 def _write(target: Path, contents: Sequence[tuple[str, bytes]], *, has_inferred: bool) -> None:
-    """Write each file atomically into ``target``, the last one last."""
-    stale = target / _INFERRED
-    if not has_inferred and stale.is_file():
-        stale.unlink()  # left by an earlier release into the same folder
+    """Write each file atomically into ``target``, the last one last.
+
+    An earlier release there loses its ``SHA256SUMS`` first (a folder without it is not
+    complete) and its inferred triples if this release has none.
+    """
+    for name in (_SUMS, *(() if has_inferred else (_INFERRED,))):
+        (target / name).unlink(missing_ok=True)
     for name, content in contents:
         # SHA256SUMS last: a folder that has it is complete.
         atomic_write(target / name, content)
@@ -505,7 +542,8 @@ def make_release(
 ) -> Release:
     """Write a release of ``kg`` into ``folder`` (made if missing) and return what was written.
 
-    :param version: the release's version, ``X.Y.Z`` (semantic versioning).
+    :param version: the release's version, ``X.Y.Z`` (semantic versioning: no leading
+        zeros; a pre-release such as ``1.0.0-rc.1`` is allowed).
     :param issued: the date it is issued (today by default); with the version, the only input
         besides the graph, so the same graph, version and date always give the same bytes.
     :param shapes: SHACL shapes files to publish; the bundled shapes by default.
@@ -514,14 +552,21 @@ def make_release(
     :param rapper: also parse every file back with ``rapper`` (raptor2-utils): ``True``
         requires it, ``False`` skips it, ``None`` (the default) uses it when installed.
     :raises ReleaseError: a version that is not ``X.Y.Z``, a base URL that is not an absolute
-        URL, rapper required and missing, or a folder or file that cannot be written.
+        URL, rapper required and missing, a folder holding files other than a release's own
+        (an earlier release's files are replaced; anything else is refused, by name, before
+        any work), or a folder or file that cannot be written.
     :raises RoundTripError: a file did not parse back to the graph it was made from; nothing
         is written then.
     """
-    if not _VERSION.match(version):
-        raise ReleaseError(f"{version!r} is not a version of the form X.Y.Z (e.g. 0.1.0)")
+    if not _VERSION.fullmatch(version):
+        raise ReleaseError(
+            f"{version!r} is not a semantic version X.Y.Z (e.g. 0.1.0 or 1.0.0-rc.1): each part "
+            "is 0 or a number without a leading zero"
+        )
     if base_url is not None:
         _check_base_url(base_url)
+    target = Path(folder)
+    _check_folder(target)
     issued = issued if issued is not None else dt.date.today()
     base = base_url if base_url is not None else f"{RELEASE_BASE}{version}/"
     base = base if base.endswith("/") else base + "/"
@@ -575,7 +620,6 @@ def make_release(
 
     sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
     listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
-    target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:

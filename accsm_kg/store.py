@@ -44,6 +44,7 @@ from .errors import (
     OptionError,
     QueryTimeoutError,
     ReadOnlyStoreError,
+    RemoteError,
     RemoteHTTPError,
     RemoteTimeoutError,
     ServerUnreachableError,
@@ -52,7 +53,7 @@ from .errors import (
 from .loading import OX_FORMATS, ParsedFile, check_start, parse_file, syntax_error
 from .resources import RDF_SUFFIXES
 from .sparql import PreparedQuery, inline_bindings, prepare
-from .terms import from_oxigraph, from_sparql_json, to_oxigraph, to_sparql
+from .terms import from_oxigraph, from_sparql_json, is_valid_iri, to_oxigraph, to_sparql
 
 if TYPE_CHECKING:
     import httpx
@@ -563,6 +564,8 @@ class OxigraphStore(Store):
             run_with_timeout(lambda stop: self._store.update(text), timeout)
         except SyntaxError as error:
             raise StoreError(f"Oxigraph cannot run this update: {error}") from None
+        except RuntimeError as error:  # e.g. DROP GRAPH of a graph there is not (no SILENT)
+            raise StoreError(f"the update failed: {error}") from None
         finally:
             if self.path is not None:
                 # the graphs may no longer hold their files: load them again next time
@@ -690,7 +693,11 @@ class RemoteStore(Store):
     other way to carry them.
 
     :param graphs: the named graphs that make up the dataset (sent as ``default-graph-uri`` and
-        ``named-graph-uri``); by default the server's own default dataset.
+        ``named-graph-uri``); by default every named graph the server holds, listed when first
+        needed and again after each update, so that queries see what :func:`len`,
+        :meth:`graph_names` and :meth:`quads` see, whatever the server's default graph is.
+    :raises OptionError: a URL that is not ``http(s)://host/...``, ``auth`` that is not a user
+        name and password, or ``graphs`` that are not IRIs.
     """
 
     name = "remote"
@@ -703,14 +710,22 @@ class RemoteStore(Store):
         *,
         auth: tuple[str, str] | httpx.Auth | None = None,
         timeout: float = 30.0,
-        graphs: Sequence[str] | None = None,
+        graphs: Iterable[str] | None = None,
     ) -> None:
         """Talk to the server at ``query_url`` (and ``update_url``, for writes)."""
         import httpx
 
+        _check_url(query_url, "query_url")
+        if update_url is not None:
+            _check_url(update_url, "update_url")
+        pair = isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(a, str) for a in auth)
+        if auth is not None and not isinstance(auth, httpx.Auth) and not pair:
+            raise OptionError("auth is a (user name, password) pair of strings")
         self.query_url = query_url
         self.update_url = update_url
-        self.graphs = [str(g) for g in graphs] if graphs is not None else None
+        self.graphs = _checked_graphs(graphs)
+        self._found: list[str] | None = None  # the server's graphs, when graphs is None
+        self._closed = False
         self._client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=True)
 
     # -- HTTP -------------------------------------------------------------------------------
@@ -726,6 +741,8 @@ class RemoteStore(Store):
     ) -> httpx.Response:
         import httpx
 
+        if self._closed:
+            raise StoreError(f"{url}: this connection is closed; connect again")
         attempts = self.RETRIES if retry else 1
         for attempt in range(attempts):
             try:
@@ -753,12 +770,42 @@ class RemoteStore(Store):
             return _checked(response, url)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _dataset(self, query: PreparedQuery | None = None) -> dict[str, list[str]]:
+    def _dataset(self, query: PreparedQuery) -> dict[str, list[str]]:
         # a query naming its own dataset (FROM, FROM NAMED) keeps it: the protocol would
         # otherwise replace it by ours
-        if self.graphs is None or (query is not None and query.has_dataset):
+        if query.has_dataset:
             return {}
-        return {"default-graph-uri": self.graphs, "named-graph-uri": self.graphs}
+        graphs = self.graphs if self.graphs is not None else self._server_graphs()
+        if not graphs:
+            return {}
+        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+
+    def _server_graphs(self) -> list[str]:
+        if self._found is None:
+            rows = self._json(
+                self._post(
+                    self.query_url,
+                    {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                    "application/sparql-results+json",
+                    retry=True,
+                ),
+                "results",
+            )["results"]["bindings"]
+            self._found = sorted(r["g"]["value"] for r in rows if r["g"]["type"] == "uri")
+        return self._found
+
+    def _json(self, response: httpx.Response, key: str) -> Any:
+        """Return the SPARQL JSON results of ``response``, or say that it holds none."""
+        try:
+            document = response.json()
+            document[key]  # a JSON answer of another kind fails here
+        except (ValueError, KeyError, TypeError):
+            kind = response.headers.get("content-type", "no content type")
+            raise RemoteError(
+                f"the answer is not SPARQL JSON results ({kind}): is this a SPARQL endpoint?",
+                str(response.url),
+            ) from None
+        return document
 
     def _query(
         self,
@@ -782,6 +829,7 @@ class RemoteStore(Store):
             raise ReadOnlyStoreError(
                 f"{self.query_url} was opened read-only: give update_url to connect() to write"
             )
+        self._found = None  # the update may have made or emptied graphs
         self._post(self.update_url, {"update": text}, "*/*", retry=False, timeout=timeout)
 
     # -- Store ------------------------------------------------------------------------------
@@ -838,7 +886,8 @@ class RemoteStore(Store):
         timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query on the server."""
-        document = self._query(query, bindings, "application/sparql-results+json", timeout).json()
+        response = self._query(query, bindings, "application/sparql-results+json", timeout)
+        document = self._json(response, "results")
         variables = list(document["head"]["vars"])
         rows = [
             tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
@@ -855,7 +904,7 @@ class RemoteStore(Store):
     ) -> bool:
         """Run an ASK query on the server."""
         answer = self._query(query, bindings, "application/sparql-results+json", timeout)
-        return bool(answer.json()["boolean"])
+        return bool(self._json(answer, "boolean")["boolean"])
 
     def construct(
         self,
@@ -886,8 +935,29 @@ class RemoteStore(Store):
         return int(str(rows[0][0]))
 
     def close(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections; using the store afterwards raises :class:`StoreError`."""
+        self._closed = True
         self._client.close()
+
+
+def _check_url(url: Any, name: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OptionError(f"{name} must be an http:// or https:// URL with a host, not {url!r}")
+
+
+def _checked_graphs(graphs: Any) -> list[str] | None:
+    if graphs is None:
+        return None
+    if isinstance(graphs, str | bytes):
+        raise OptionError(f"graphs is a list of graph IRIs: write graphs=[{graphs!r}]")
+    names = [str(g) for g in graphs]
+    for name in names:
+        if not is_valid_iri(name):
+            raise OptionError(f"graphs: {name!r} is not an absolute IRI")
+    return names
 
 
 def _checked(response: httpx.Response, url: str) -> httpx.Response:

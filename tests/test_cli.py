@@ -314,3 +314,15 @@ def test_a_variable_bound_twice_is_a_usage_error() -> None:
                        "--bind", "country=kg:thailand")  # fmt: skip
     assert code == 2
     assert "country is bound twice" in err
+
+
+def test_bind_takes_literals_written_as_in_turtle() -> None:
+    """--bind 'n="…"@km' and 'n="8"^^xsd:integer' bind those literals, not strings."""
+    code, out, _ = run("query", "-e", "SELECT ?p WHERE { ?p foaf:name ?n }",
+                       "--bind", 'n="ឈី វិជ្ជរ៉ា"@km')  # fmt: skip
+    assert code == 0
+    assert "kg:chhy-vichara" in out
+    code, out, _ = run("query", "-e", "SELECT ?d WHERE { ?d accsm:delegationSize ?n }",
+                       "--bind", 'n="8"^^xsd:integer')  # fmt: skip
+    assert code == 0
+    assert "kg:cambodia-delegation-focal-points-2020" in out

@@ -259,3 +259,235 @@ def test_unwritable_output_is_a_curation_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(CurationError, match=r"cannot be written: Not a directory"):
         import_file(CURATION / "meetings.csv", output=blocker / "sub" / "meetings.ttl")
+
+
+# -- the fixes of a user's report: re-import into --data, every template, claims, duplicates --
+
+
+def test_reimport_into_a_data_folder_leaves_the_output_out(tmp_path: Path) -> None:
+    """Importing again into a file inside a --data folder is not "already exists"."""
+    meetings = import_file(CURATION / "meetings.csv", output=tmp_path / "curated" / "m.ttl")
+    rows = CURATION / "delegation-to-curated-forum.yaml"
+    for _ in range(2):
+        again = import_file(
+            rows, output=tmp_path / "curated" / "d.ttl", data=[meetings.path.parent]
+        )
+    assert not again.changed
+    out = tmp_path / "out"
+    import_file(rows, output=out / "d2.ttl", data=[meetings.path])
+    # the output file given by another spelling of its path is left out too
+    same = import_file(rows, output=out / "d2.ttl", data=[meetings.path, out / "." / "d2.ttl"])
+    assert not same.changed
+    assert import_file(rows, output=out / "d2.ttl", data=[meetings.path, out]).changed is False
+    # another file that names the same thing still counts
+    with pytest.raises(CurationError, match=r"row 1, column id: .* already exists"):
+        import_file(rows, output=tmp_path / "elsewhere.ttl", data=[meetings.path, out])
+
+
+@pytest.fixture(scope="module")
+def instances() -> dict[URIRef, URIRef]:
+    """One existing instance of each class the data has, for the references of minimal rows."""
+    kg = accsm_kg.load()
+    found: dict[URIRef, URIRef] = {}
+    query = "SELECT ?c ?x WHERE { ?x a/rdfs:subClassOf* ?c FILTER isIRI(?x) } ORDER BY ?c ?x"
+    for row in kg.query(query):
+        found.setdefault(row.c, row.x)
+    return found
+
+
+#: Values for the columns a minimal row cannot fill by their kind alone.
+_MINIMAL = {
+    ("claim", "subject"): "kg:acrcs",
+    ("claim", "property"): "schema:foundingDate",
+    ("claim", "value"): "1979",
+    ("web-page", "url"): "https://example.org/minimal-web-page",
+}
+
+
+def _minimal_row(kind: str, instances: dict[URIRef, URIRef]) -> dict[str, str]:
+    row = {"id": f"example-minimal-{kind}"}
+    for column in template(kind).columns:
+        if not column.required or column.kind == "id":
+            continue
+        if (kind, column.name) in _MINIMAL:
+            row[column.name] = _MINIMAL[(kind, column.name)]
+        elif column.kind == "text":
+            row[column.name] = f"Example minimal {kind} {column.name}"
+        elif column.kind == "literal":
+            examples = {XSD.string: "en", XSD.integer: "101", XSD.date: "2020-11-02"}
+            row[column.name] = examples.get(column.datatypes[0], "2020")
+        elif column.allowed:
+            row[column.name] = str(column.allowed[0])
+        else:
+            assert column.of_class is not None, (kind, column.name)
+            row[column.name] = str(instances[column.of_class])
+    return row
+
+
+@pytest.mark.parametrize("kind", sorted(templates()))
+def test_every_template_gives_rows_that_validate(
+    tmp_path: Path, kind: str, instances: dict[URIRef, URIRef]
+) -> None:
+    """For every template offered, a row with only its required columns imports and validates."""
+    row = _minimal_row(kind, instances)
+    rows = tmp_path / "rows.csv"
+    _write(rows, ",".join(row), ",".join(f'"{v}"' for v in row.values()))
+    result = import_file(rows, kind=kind, output=tmp_path / "out.ttl")
+    assert result.subjects == (URIRef(KG + f"example-minimal-{kind}"),)
+    kg = accsm_kg.load(result.path)
+    assert kg.validate().conforms
+    types = set(kg.union().objects(result.subjects[0], RDF.type))
+    assert template(kind).target_class in types
+
+
+def test_a_concept_is_named_by_its_preferred_label(tmp_path: Path) -> None:
+    """A template without a label column mints the IRI from skos:prefLabel, its first column."""
+    assert template("concept").header().startswith("id,preferred_label,preferred_label_km,")
+    rows = _write(
+        tmp_path / "concepts.csv",
+        "preferred_label,definition,scheme",
+        "Example Evening Session,An example concept.,kg:meeting-levels",
+        ",No label.,kg:meeting-levels",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: row 3, column preferred_label: required (or give an id)"
+    ]
+    _write(rows, *rows.read_text(encoding="utf-8").splitlines()[:2])
+    result = import_file(rows, output=tmp_path / "out.ttl")
+    assert result.subjects == (URIRef(KG + "example-evening-session"),)
+
+
+def test_web_pages_are_also_source_documents(tmp_path: Path) -> None:
+    """A web page row is typed accsm:SourceDocument too, with its URL an IRI."""
+    assert template("web-page").implied_types == (
+        URIRef("https://w3id.org/accsm-kg/ontology#SourceDocument"),
+    )
+    result = import_file(CURATION / "web-pages.csv", output=tmp_path / "out.ttl")
+    text = result.path.read_text(encoding="utf-8")
+    assert "kg:example-web-page a schema:WebPage , accsm:SourceDocument ;" in text
+    assert text.endswith("    schema:url <https://example.org/an-example-page> .\n")
+
+
+def test_claims_take_vocabulary_properties_and_turtle_literals(tmp_path: Path) -> None:
+    """A claim's property may be a vocabulary term; its value a Turtle literal, or typed by it."""
+    result = import_file(CURATION / "claims.csv", output=tmp_path / "claims.ttl")
+    graph = Graph().parse(result.path)
+    values = {str(s).removeprefix(KG): o for s, o in graph.subject_objects(RDF.object)}
+    gyear = XSD.gYear
+    assert values == {
+        "example-claim-bare-year": Literal("1979", datatype=gyear),
+        "example-claim-turtle-year": Literal("1978", datatype=gyear),
+        "example-claim-csv-quoted-year": Literal("1977", datatype=gyear),
+        "example-claim-start-year": Literal("2014", datatype=gyear),
+        "example-claim-text": Literal("in the late 1970s", lang="en"),
+    }
+    predicates = set(graph.objects(None, RDF.predicate))
+    assert URIRef("https://schema.org/foundingDate") in predicates
+    rows = _write(
+        tmp_path / "claims.csv",
+        "label,subject,property,value,source",
+        "Example bad claim,kg:acrcs,schema:noSuchTerm,1979,kg:src-asean-accsm-overview",
+    )
+    with pytest.raises(CurationError, match=r"row 2, column property: schema:noSuchTerm is not in"):
+        import_file(rows, output=tmp_path / "bad.ttl")
+
+
+def test_a_column_twice_in_a_csv_header_is_an_error(tmp_path: Path) -> None:
+    """A CSV header naming a column twice is refused, naming the file and the column."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,source,label",
+        "Example A,kg:accsm,2020-11-02,kg:src-asean-hcs-2020,Example B",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [f"{rows}: line 1, column label: in the header twice"]
+
+
+def test_a_key_twice_in_a_yaml_row_is_an_error(tmp_path: Path) -> None:
+    """A YAML row giving a column twice is refused, naming the file, row, column and lines."""
+    rows = CURATION / "duplicate-keys.yaml"
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: row 1, column delegation_of: given twice (lines 6 and 9); keep one",
+        f"{rows}: key kind: given twice (lines 2 and 11); keep one",
+    ]
+
+
+def test_a_mapping_is_not_a_text_value(tmp_path: Path) -> None:
+    """A YAML mapping where a value belongs names the row and column, not Python's repr."""
+    rows = _write(
+        tmp_path / "delegations.yaml",
+        "- label: {nested: dict}",
+        "  delegation_of: kg:cambodia",
+        "- label: Example",
+        "  delegation_to: [{nested: dict}]",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert [p.split(": not a text value")[0] for p in caught.value.problems] == [
+        f"{rows}: row 1, column label",
+        f"{rows}: row 2, column delegation_to",
+    ]
+    assert "nested" not in str(caught.value)
+
+
+def test_a_missing_required_column_is_reported_once(tmp_path: Path) -> None:
+    """A required column missing from the header is one problem, before the rows' own."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,start_date,source",
+        "Example One,2020-11-02,kg:src-asean-hcs-2020",
+        "Example Two,2020-13-02,kg:src-asean-hcs-2020",
+        "Example Three,2020-11-02,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: column framework: required, not in the header",
+        f"{rows}: row 3, column start_date: '2020-13-02' is not a date, e.g. 2020-11-02",
+    ]
+
+
+def test_problems_are_listed_in_row_order(tmp_path: Path) -> None:
+    """Problems found by different checks are listed by row, not by check."""
+    rows = _write(
+        tmp_path / "meetings.csv",
+        "label,framework,start_date,organiser,source",
+        "Example Meeting,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
+        "ACCSM Focal Points Meeting 2020,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert [p.split(", column")[0] for p in caught.value.problems] == [
+        f"{rows}: row 2",
+        f"{rows}: row 3",
+    ]
+
+
+def test_a_bare_string_item_is_named(tmp_path: Path) -> None:
+    """A YAML list item that is a string, not a mapping, is named with its row."""
+    rows = _write(
+        tmp_path / "delegations.yaml",
+        "- label: Example",
+        "- just a string",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: row 2: 'just a string' is not a row; a row is a mapping of column to value "
+        "(column: value, each on its own line)"
+    ]
+
+
+def test_a_kind_contradicting_the_file_is_an_error(tmp_path: Path) -> None:
+    """--kind meeting on a YAML file that says kind: delegation is refused, naming both."""
+    with pytest.raises(CurationError, match="says kind: delegation, but the kind given is meeting"):
+        import_file(CURATION / "delegations.yaml", kind="meeting", output=tmp_path / "out.ttl")
+    agreed = import_file(
+        CURATION / "delegations.yaml", kind="delegation", output=tmp_path / "o.ttl"
+    )
+    assert agreed.kind == "delegation"

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import BNode, Graph
 
 import accsm_kg
 from accsm_kg import KnowledgeGraph, TurtleSyntaxError, diff_dumps
 from accsm_kg.cli import main
+from accsm_kg.resources import shapes_paths
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,48 @@ def test_a_changed_blank_node_is_reported(tmp_path: Path) -> None:
     assert all("e.org/a" not in str(t[0]) for t in (*changes.added, *changes.removed))
 
 
+def test_unchanged_blank_nodes_stay_matched_when_others_are_added(resources: Path) -> None:
+    """Adding an unrelated blank-node structure reports it alone, not the unchanged list."""
+    folder = resources / "release"
+    changes = diff_dumps(folder / "blank-nodes-old.ttl", folder / "blank-nodes-new.ttl")
+    assert changes.removed == ()
+    assert len(changes.added) == 4
+    assert changes.summary().startswith("4 triples added, 0 removed")
+    named = {str(t[0]) for t in changes.added if not isinstance(t[0], BNode)}
+    assert named == {"https://w3id.org/accsm-kg/shapes#LabelProperty"}
+    back = diff_dumps(folder / "blank-nodes-new.ttl", folder / "blank-nodes-old.ttl")
+    assert (len(back.added), len(back.removed)) == (0, 4)
+
+
+def test_copies_of_one_blank_node_structure_are_counted(tmp_path: Path) -> None:
+    """A second copy of an unchanged structure is added once; the first is not reported."""
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    one = '<https://e.org/a> <https://e.org/p> _:{0} .\n_:{0} <https://e.org/q> "1" .\n'
+    old.write_text(one.format("x"), encoding="utf-8")
+    new.write_text(one.format("y") + one.format("z"), encoding="utf-8")
+    changes = diff_dumps(old, new)
+    assert (len(changes.added), len(changes.removed)) == (2, 0)
+    assert diff_dumps(new, new).equal
+
+
+def test_shapes_added_to_the_bundled_graph_remove_nothing(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """The bundled graph, then with the shapes' triples added: only the shapes' triples show."""
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    kg.dump(old, "ntriples")
+    shapes = Graph()
+    for path in shapes_paths():
+        shapes.parse(path)
+    with_shapes = Graph()
+    with_shapes.parse(old)
+    with_shapes += shapes
+    with_shapes.serialize(new, format="nt", encoding="utf-8")
+    changes = diff_dumps(old, new)
+    assert changes.removed == ()
+    assert len(changes.added) == len(shapes)
+
+
 def test_one_added_triple_is_reported_with_its_subject_label(dumps: Path, changed: Path) -> None:
     """The text names the subject with its English and Khmer labels, and the added triple."""
     changes = diff_dumps(dumps / "kg.ttl", changed)
@@ -110,3 +154,19 @@ def test_errors_name_the_file(resources: Path, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     with pytest.raises(accsm_kg.UnsupportedFileError):
         diff_dumps(tmp_path / "notes.txt", tmp_path / "notes.txt")
+
+
+def test_a_file_diff_does_not_read_names_the_formats_it_reads(dumps: Path, tmp_path: Path) -> None:
+    """Diffing SHA256SUMS lists every suffix diff reads, not just .ttl and .nt; exit 2."""
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text("0" * 64 + "  accsm-kg.nt\n", encoding="utf-8")
+    with pytest.raises(accsm_kg.UnsupportedFileError) as caught:
+        diff_dumps(sums, dumps / "kg.ttl")
+    assert str(caught.value) == (
+        f"{sums}: not an RDF file accsm-kg diff reads (use .ttl for Turtle, .nt for N-Triples, "
+        ".nq for N-Quads, .trig for TriG, .jsonld for JSON-LD, or .owl or .rdf for RDF/XML)"
+    )
+    assert caught.value.filename == str(sums)
+    result = CliRunner().invoke(main, ["diff", str(sums), str(dumps / "kg.ttl")])
+    assert result.exit_code == 2
+    assert ".jsonld for JSON-LD" in result.stderr

@@ -291,6 +291,116 @@ def test_bad_version_is_refused(kg: KnowledgeGraph, tmp_path: Path) -> None:
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.parametrize(
+    "version", ["01.0.0", "0.01.0", "0.1.00", "1.0.0-rc.01", "1.0.0-", "1.0.0-a..b", "0.1.0\n"]
+)
+def test_leading_zeros_and_loose_versions_are_refused(
+    kg: KnowledgeGraph, tmp_path: Path, version: str
+) -> None:
+    """A version part with a leading zero, an empty pre-release part, a newline: ReleaseError."""
+    with pytest.raises(ReleaseError, match="semantic version") as caught:
+        make_release(kg, tmp_path / "r", version=version, issued=ISSUED, rapper=False)
+    assert repr(version) in str(caught.value)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("version", ["0.0.0", "0.1.0", "10.20.300", "1.0.0-rc.1", "1.0.0-0a.0"])
+def test_semantic_versions_are_accepted(version: str) -> None:
+    """X.Y.Z with parts 0 or without a leading zero, and semver pre-releases, pass the check."""
+    assert release_module._VERSION.fullmatch(version)
+
+
+def test_cli_release_leading_zero_exits_2(tmp_path: Path) -> None:
+    """--version 01.0.0 is one line naming the version and exit 2; nothing is written."""
+    result = CliRunner().invoke(
+        main, ["release", "--version", "01.0.0", "-o", str(tmp_path / "r"), "--no-rapper"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: '01.0.0' is not a semantic version X.Y.Z")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_release_replaces_an_earlier_one_in_place(tmp_path: Path) -> None:
+    """Released again into its folder, a release's files are replaced; the stale ones go."""
+    with_inferred = accsm_kg.load()
+    inferred = Graph()
+    inferred.add((URIRef("https://w3id.org/accsm-kg/id/cambodia"), RDF.type, DCAT.Dataset))
+    with_inferred.store.add_files(
+        [ParsedFile(tmp_path, URIRef(INFERRED_GRAPH_BASE + "/test"), inferred)]
+    )
+    folder = tmp_path / "r"
+    make_release(with_inferred, folder, version="0.1.0", issued=ISSUED, rapper=False)
+    assert (folder / "accsm-kg-inferred.ttl").is_file()
+    made = make_release(accsm_kg.load(), folder, version="0.2.0", issued=ISSUED, rapper=False)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in made.files)
+    assert not (folder / "accsm-kg-inferred.ttl").exists()
+    lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert {line.split("  ", 1)[1] for line in lines} == set(made.sha256)
+    assert '"0.2.0"' in (folder / "accsm-kg-void.ttl").read_text(encoding="utf-8")
+
+
+def test_a_folder_holding_other_files_is_refused(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with files a release does not write is refused by name, before any work."""
+    folder = tmp_path / "r"
+    make_release(kg, folder, version="0.1.0", issued=ISSUED, rapper=False)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / "old-notes.txt").write_text("an earlier file", encoding="utf-8")
+    (folder / "drafts").mkdir()
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the release was made before the folder was checked")
+
+    monkeypatch.setattr(release_module, "canonical_quads", never)
+    with pytest.raises(ReleaseError) as caught:
+        make_release(kg, folder, version="0.2.0", issued=ISSUED, rapper=False)
+    assert f"{folder}: the folder holds files that are not part of a release (drafts/, " in str(
+        caught.value
+    )
+    assert "old-notes.txt)" in str(caught.value)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == {
+        **before,
+        "old-notes.txt": b"an earlier file",
+    }
+    with pytest.raises(ReleaseError, match="not a folder"):
+        make_release(kg, folder / "old-notes.txt", version="0.2.0", rapper=False)
+
+
+def test_cli_release_into_a_folder_of_other_files_exits_2(tmp_path: Path) -> None:
+    """accsm-kg release -o DIR, DIR holding a stray file: one line naming it, exit 2."""
+    (tmp_path / "stray.ttl").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["release", "--version", "0.1.0", "-o", str(tmp_path), "--no-rapper"]
+    )
+    assert result.exit_code == 2
+    assert "not part of a release (stray.ttl)" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["stray.ttl"]
+
+
+def test_an_interrupted_rewrite_leaves_no_sha256sums(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over an earlier release, SHA256SUMS goes first, so a half-written folder lacks it."""
+    folder = tmp_path / "r"
+    make_release(kg, folder, version="0.1.0", issued=ISSUED, rapper=False)
+    written: list[str] = []
+    write = release_module.atomic_write
+
+    def fail_second(path: Path, data: bytes) -> None:
+        if written:
+            raise PermissionError(13, "Permission denied", str(path))
+        written.append(path.name)
+        write(path, data)
+
+    monkeypatch.setattr(release_module, "atomic_write", fail_second)
+    with pytest.raises(ReleaseError, match="cannot be written"):
+        make_release(kg, folder, version="0.2.0", issued=ISSUED, rapper=False)
+    assert written == ["accsm-kg-ontology.ttl"]
+    assert not (folder / "SHA256SUMS").exists()
+
+
 def test_missing_rapper_is_named(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -103,6 +104,7 @@ def failing_server(request: pytest.FixtureRequest) -> Iterator[str]:
         ((400, 0.0), accsm_kg.RemoteHTTPError, "something the server says"),
         ((500, 0.0), accsm_kg.RemoteHTTPError, "HTTP 500"),
         ((200, 2.0), accsm_kg.RemoteTimeoutError, "no answer within"),
+        ((200, 0.0), accsm_kg.RemoteError, "not SPARQL JSON results"),
     ],
     indirect=["failing_server"],
 )
@@ -114,6 +116,51 @@ def test_remote_errors_are_clear(failing_server: str, error: type[Exception], wo
     ):
         remote.ask("ASK { ?s ?p ?o }")
     assert failing_server in str(caught.value)
+
+
+def test_without_graphs_queries_see_every_graph_of_the_server(
+    oxigraph_endpoints: Endpoints, kg: KnowledgeGraph
+) -> None:
+    """connect() with no graphs= queries what len() and validate() see, new graphs too."""
+    kg.push(oxigraph_endpoints.update)
+    with accsm_kg.connect(oxigraph_endpoints.query, oxigraph_endpoints.update) as remote:
+        # an Oxigraph server's own default graph is empty: the dataset is its named graphs
+        assert remote.named_query("delegation-heads", country="kg:cambodia") == kg.named_query(
+            "delegation-heads", country="kg:cambodia"
+        )
+        assert remote.ask("ASK { kg:cambodia ?p ?o }")
+        graph = "urn:x:made-by-an-update"
+        remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{ kg:cambodia rdfs:comment 'x' }} }}")
+        assert remote.ask("ASK { kg:cambodia rdfs:comment 'x' }")
+        remote.update(f"DROP GRAPH <{graph}>")
+        assert not remote.ask("ASK { kg:cambodia rdfs:comment 'x' }")
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"query_url": "not a url"}, "query_url must be an http:// or https:// URL"),
+        ({"query_url": "ftp://127.0.0.1/sparql"}, "query_url must be an http"),
+        ({"update_url": "127.0.0.1:7878/update"}, "update_url must be an http"),
+        ({"auth": "user:password"}, "auth is a (user name, password) pair"),
+        ({"graphs": "https://e.org/g"}, "write graphs=['https://e.org/g']"),
+        ({"graphs": ["not an iri"]}, "'not an iri' is not an absolute IRI"),
+    ],
+)
+def test_connect_checks_its_options(options: dict[str, object], words: str) -> None:
+    """Bad URLs, credentials or graphs fail at connect(), before any request."""
+    given: dict[str, object] = {"query_url": "http://127.0.0.1:9/sparql", **options}
+    with pytest.raises(accsm_kg.OptionError, match=re.escape(words)):
+        accsm_kg.connect(**given)  # type: ignore[arg-type]
+
+
+def test_a_closed_connection_says_so() -> None:
+    """After close(), a query raises StoreError; repr() never asks the server."""
+    remote = accsm_kg.connect(f"http://127.0.0.1:{free_port()}/sparql")
+    assert repr(remote).startswith("<KnowledgeGraph: remote store at http://127.0.0.1:")
+    remote.close()
+    with pytest.raises(accsm_kg.StoreError, match="closed"):
+        remote.ask("ASK {}")
 
 
 def test_unreachable_server() -> None:
