@@ -314,21 +314,15 @@ def _by_form(graph: Graph) -> dict[str, list[list[Triple]]]:
     """Group the components of ``graph`` by their canonical form (as canonical N-Triples)."""
     forms: dict[str, list[list[Triple]]] = {}
     for component in _components(graph):
-        form = "\n".join(
-            str(q)
-            for q in canonical_quads(
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                for s, p, o in component
-            )
-        )
+        form = "\n".join(str(q) for q in _canonical(component))
         forms.setdefault(form, []).append(component)
     return forms
 
 
-def _canonical(graph: Graph) -> list[ox.Quad]:
+def _canonical(triples: Iterable[Triple]) -> list[ox.Quad]:
     return canonical_quads(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-        for s, p, o in graph
+        for s, p, o in triples
     )
 
 
