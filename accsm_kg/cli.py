@@ -71,7 +71,8 @@ def _data_options(command: F) -> F:
         "data",
         multiple=True,
         type=click.Path(path_type=Path),
-        help="More Turtle files or folders to load on top of the bundled data (repeatable).",
+        help="More files (.ttl, .nt, .nq, .trig) or folders to load on top of the bundled data "
+        "(repeatable).",
     )(command)
     return click.option(
         "--no-bundled",

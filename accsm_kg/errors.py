@@ -113,7 +113,7 @@ class UnsupportedFileError(LoadError, ValueError):
         path: str,
         *,
         reader: str = "accsm-kg",
-        formats: str = "use .ttl for Turtle or .nt for N-Triples",
+        formats: str = "use .ttl for Turtle, .nt for N-Triples, .nq for N-Quads or .trig for TriG",
     ) -> None:
         super().__init__(f"{path}: not an RDF file {reader} reads ({formats})")
         self.filename = path

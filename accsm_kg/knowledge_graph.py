@@ -22,10 +22,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
 from .errors import EmptyFileError, QueryError, QueryFormError, ShapesError, UnknownQueryError
-from .loading import expand_paths, parse_file, resolve_imports
+from .loading import expand_paths, parse_any, parse_file, resolve_imports
 from .publish import dump_quads
 from .queries import NamedQuery, expand_iri, named_queries
-from .resources import bundled_paths, check_path, graph_iri, shapes_paths
+from .resources import DATASET_SUFFIXES, bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .sparql import (
     PreparedQuery,
@@ -90,15 +90,22 @@ class KnowledgeGraph:
     def add(self, *paths: str | Path) -> None:
         """Add Turtle (``.ttl``) or N-Triples (``.nt``) files, or folders of them.
 
-        Each file goes into a named graph of its own. All or nothing: if any file fails to
-        parse, none is added and the error names the file and line. A persistent store skips
-        the files it already holds unchanged. ``owl:imports`` are read from the offline catalog
-        of vocabularies (never fetched), and added as graphs of their own. Files of at least
-        :attr:`stream_threshold` bytes are streamed from disk where the store can.
+        Each file goes into a named graph of its own. N-Quads (``.nq``) and TriG (``.trig``)
+        files, such as dumps, fill the graphs they name (given by name, not found in folders).
+        All or nothing: if any file fails to parse, none is added and the error names the file
+        and line. A persistent store skips the files it already holds unchanged. ``owl:imports``
+        are read from the offline catalog of vocabularies (never fetched), and added as graphs
+        of their own. Files of at least :attr:`stream_threshold` bytes are streamed from disk
+        where the store can.
         """
         files = [p for p in expand_paths(paths) if not self.store.is_current(p, graph_iri(p))]
-        large = [p for p in files if p.stat().st_size >= self.stream_threshold]
-        parsed = [parse_file(p) for p in files if p not in large]
+        large = [
+            p
+            for p in files
+            if p.suffix.lower() not in DATASET_SUFFIXES
+            and p.stat().st_size >= self.stream_threshold
+        ]
+        parsed = [part for p in files if p not in large for part in parse_any(p)]
         parsed += resolve_imports(parsed, self._holds_ontology)
         if large:
             self.store.add_large_files(parsed, [(p, graph_iri(p)) for p in large])

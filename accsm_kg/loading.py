@@ -34,7 +34,7 @@ from .errors import (
     TurtleSyntaxError,
     UnsupportedFileError,
 )
-from .resources import RDF_SUFFIXES, VOCABULARIES, graph_iri, vocabulary_path
+from .resources import DATASET_SUFFIXES, RDF_SUFFIXES, VOCABULARIES, graph_iri, vocabulary_path
 from .terms import from_oxigraph
 
 __all__ = [
@@ -43,6 +43,8 @@ __all__ = [
     "check_start",
     "decode",
     "expand_paths",
+    "parse_any",
+    "parse_dataset",
     "parse_file",
     "parse_files",
     "resolve_imports",
@@ -50,7 +52,12 @@ __all__ = [
 ]
 
 #: Oxigraph's format for each RDF file suffix's parser name.
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _POSITION = re.compile(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ")
@@ -69,8 +76,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Return the RDF files named by ``paths``: files as given, folders searched recursively.
 
     Raises :class:`SourceNotFoundError` for a missing path and :class:`UnsupportedFileError`
-    for a file given by name whose suffix is not ``.ttl`` or ``.nt``. Files in folders with other
-    suffixes (a README, say) are passed over, but a folder with no RDF file at all raises
+    for a file given by name whose suffix is not ``.ttl``, ``.nt``, ``.nq`` or ``.trig``. In
+    folders, only ``.ttl`` and ``.nt`` files are read (a README, or a dump of the same graphs as
+    N-Quads, is passed over), but a folder with no RDF file at all raises
     :class:`NoRdfFilesError`.
     """
     found: list[Path] = []
@@ -86,7 +94,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 raise NoRdfFilesError(str(path), [p.relative_to(path).as_posix() for p in files])
             found.extend(rdf)
         elif path.is_file():
-            if path.suffix.lower() not in RDF_SUFFIXES:
+            if path.suffix.lower() not in RDF_SUFFIXES | DATASET_SUFFIXES:
                 raise UnsupportedFileError(str(path))
             found.append(path)
         else:
@@ -206,12 +214,63 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
         raise syntax_error(path, error) from None
     finally:
         term_logger.removeFilter(literal_filter)
+    _check_literals(path, text, triples)
+    return ParsedFile(path, graph, triples)
+
+
+def parse_dataset(path: Path) -> list[ParsedFile]:
+    """Parse an N-Quads (``.nq``) or TriG (``.trig``) file: one part per named graph it fills.
+
+    Triples in its default graph go into the file's own graph (:func:`resources.graph_iri`).
+    Blank nodes are scoped to the file, shared by its graphs. Errors are as for
+    :func:`parse_file`.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in DATASET_SUFFIXES:
+        raise UnsupportedFileError(str(path))
+    if not path.is_file():
+        raise SourceNotFoundError(str(path))
+    own = graph_iri(path)
+    text = decode(path, path.read_bytes())
+    graphs: dict[URIRef, Graph] = {}
+    bnodes: dict[str, BNode] = {}
+    literal_filter = _DropLiteralWarnings()
+    term_logger = logging.getLogger("rdflib.term")
+    term_logger.addFilter(literal_filter)
+    try:
+        form = OX_FORMATS[DATASET_SUFFIXES[suffix]]
+        for quad in ox.parse(text, format=form, base_iri=str(own)):
+            name = quad.graph_name
+            graph = URIRef(name.value) if isinstance(name, ox.NamedNode) else own
+            graphs.setdefault(graph, Graph()).add(
+                (
+                    from_oxigraph(quad.subject, bnodes),
+                    from_oxigraph(quad.predicate, bnodes),
+                    from_oxigraph(quad.object, bnodes),
+                )
+            )
+    except SyntaxError as error:
+        raise syntax_error(path, error) from None
+    finally:
+        term_logger.removeFilter(literal_filter)
+    for triples in graphs.values():
+        _check_literals(path, text, triples)
+    return [ParsedFile(path, graph, triples) for graph, triples in sorted(graphs.items())]
+
+
+def parse_any(path: Path) -> list[ParsedFile]:
+    """Parse a file of any suffix :func:`expand_paths` accepts (one part per graph it fills)."""
+    if path.suffix.lower() in DATASET_SUFFIXES:
+        return parse_dataset(path)
+    return [parse_file(path)]
+
+
+def _check_literals(path: Path, text: str, triples: Graph) -> None:
     for obj in triples.objects():
         if isinstance(obj, Literal) and obj.ill_typed:
             raise InvalidLiteralError(
                 str(path), _line_of(text, f'"{obj}"'), str(obj), _qname(triples, obj.datatype)
             )
-    return ParsedFile(path, graph, triples)
 
 
 def _qname(graph: Graph, iri: object) -> str:
@@ -261,4 +320,4 @@ def _ontology_iris(graph: Graph) -> set[URIRef]:
 
 def parse_files(paths: Iterable[str | Path]) -> list[ParsedFile]:
     """Parse every file named by ``paths`` (see :func:`expand_paths`); all of them or none."""
-    return [parse_file(path) for path in expand_paths(paths)]
+    return [part for path in expand_paths(paths) for part in parse_any(path)]

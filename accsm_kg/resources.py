@@ -23,6 +23,7 @@ from .errors import AccsmKgError
 
 __all__ = [
     "BASE_IRI",
+    "DATASET_SUFFIXES",
     "GRAPH_BASE",
     "ID_BASE",
     "ONTOLOGY_IRI",
@@ -51,6 +52,8 @@ ID_BASE = BASE_IRI + "id/"
 GRAPH_BASE = BASE_IRI + "graph/"
 #: File suffixes read as RDF, with the rdflib parser for each.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
+#: Files of a whole dataset (named graphs and all), read when given by name, as dumps write them.
+DATASET_SUFFIXES = {".nq": "nquads", ".trig": "trig"}
 #: The offline catalog: the IRI of each vocabulary we ship a copy of, and its file in
 #: ``vocabularies/``. ``owl:imports`` of these IRIs is read from the copy, never fetched.
 VOCABULARIES = {

@@ -190,3 +190,46 @@ def test_all_or_nothing_for_every_bad_input(resources: Path, bad: str) -> None:
     with pytest.raises(accsm_kg.LoadError):
         kg.add(resources / "load" / "good.ttl", resources / "load" / bad)
     assert len(kg) == 0
+
+
+@pytest.mark.parametrize("name", ["kg.nq", "kg.trig"])
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_dumps_with_graphs_load_back_into_their_graphs(
+    kg: accsm_kg.KnowledgeGraph, tmp_path: Path, name: str, store: accsm_kg.StoreName
+) -> None:
+    """An N-Quads or TriG dump loads back into the very graphs it was dumped from."""
+    path = kg.dump(tmp_path / name)
+    again = accsm_kg.load(path, include_bundled=False, store=store)
+    assert again.graphs() == kg.graphs()
+    for graph in kg.graphs():
+        ask = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert again.query(ask, {"g": graph}) == kg.query(ask, {"g": graph}), graph
+    # loading the dump over the bundled data replaces each graph with itself
+    assert len(accsm_kg.load(path, store=store)) == len(kg)
+
+
+def test_dataset_files_get_the_usual_errors(tmp_path: Path) -> None:
+    """A broken or ill-typed N-Quads file names file and line; its default graph is its own."""
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<urn:x:a> <urn:x:b> <urn:x:c> <urn:x:g> .\n<urn:x:a> <urn:x:b> .\n", "utf-8")
+    with pytest.raises(accsm_kg.TurtleSyntaxError) as caught:
+        accsm_kg.load(bad, include_bundled=False)
+    assert str(caught.value).startswith(f"{bad}:2:")
+    typed = tmp_path / "typed.nq"
+    typed.write_text(
+        '<urn:x:a> <urn:x:b> "eight"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:x:g> .\n',
+        "utf-8",
+    )
+    with pytest.raises(accsm_kg.InvalidLiteralError, match=r"typed\.nq:1"):
+        accsm_kg.load(typed, include_bundled=False)
+    mixed = tmp_path / "mixed.trig"
+    mixed.write_text("<urn:x:a> <urn:x:b> 1 . <urn:x:g> { <urn:x:a> <urn:x:b> 2 }\n", "utf-8")
+    graphs = {str(g) for g in accsm_kg.load(mixed, include_bundled=False).graphs()}
+    assert graphs == {"urn:x:g", str(accsm_kg.resources.graph_iri(mixed))}
+
+
+def test_folders_pass_over_dataset_files(tmp_path: Path) -> None:
+    """In a folder, only .ttl and .nt are read: a dump beside them is not loaded twice."""
+    (tmp_path / "a.ttl").write_text("<urn:x:a> <urn:x:b> 1 .\n", "utf-8")
+    (tmp_path / "dump.nq").write_text("<urn:x:a> <urn:x:b> 2 <urn:x:g> .\n", "utf-8")
+    assert len(accsm_kg.load(tmp_path, include_bundled=False)) == 1

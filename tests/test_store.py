@@ -184,13 +184,13 @@ def test_persistent_oxigraph_reopens_without_parsing(
     del first
 
     parsed: list[Path] = []
-    real = accsm_kg.knowledge_graph.parse_file
+    real = accsm_kg.knowledge_graph.parse_any
 
-    def spy(path: Path, graph: URIRef | None = None) -> accsm_kg.loading.ParsedFile:
+    def spy(path: Path) -> list[accsm_kg.loading.ParsedFile]:
         parsed.append(path)
-        return real(path, graph)
+        return real(path)
 
-    monkeypatch.setattr(accsm_kg.knowledge_graph, "parse_file", spy)
+    monkeypatch.setattr(accsm_kg.knowledge_graph, "parse_any", spy)
     data.write_text('<https://e.org/a> <https://e.org/b> "2" .\n', encoding="utf-8")
     again = accsm_kg.load(data, store="oxigraph", path=folder)
     assert parsed == [data]
