@@ -13,6 +13,7 @@ files that are empty or not UTF-8 (a UTF-8 byte-order mark is accepted and skipp
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -203,19 +204,26 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     graph = graph if graph is not None else graph_iri(path)
     text = decode(path, path.read_bytes())
     triples = Graph()
+    with _parsing(path):
+        form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
+        quads = ox.parse(text, format=form, base_iri=str(graph))
+        triples.addN((s, p, o, triples) for s, p, o in _triples(quads))
+    _check_literals(path, text, triples)
+    return ParsedFile(path, graph, triples)
+
+
+@contextlib.contextmanager
+def _parsing(path: Path) -> Iterator[None]:
+    """Quiet rdflib's log of ill-typed literals (checked after), and name the file on errors."""
     literal_filter = _DropLiteralWarnings()
     term_logger = logging.getLogger("rdflib.term")
     term_logger.addFilter(literal_filter)
     try:
-        form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
-        quads = ox.parse(text, format=form, base_iri=str(graph))
-        triples.addN((s, p, o, triples) for s, p, o in _triples(quads))
+        yield
     except SyntaxError as error:
         raise syntax_error(path, error) from None
     finally:
         term_logger.removeFilter(literal_filter)
-    _check_literals(path, text, triples)
-    return ParsedFile(path, graph, triples)
 
 
 def parse_dataset(path: Path) -> list[ParsedFile]:
@@ -234,10 +242,7 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
     text = decode(path, path.read_bytes())
     graphs: dict[URIRef, Graph] = {}
     bnodes: dict[str, BNode] = {}
-    literal_filter = _DropLiteralWarnings()
-    term_logger = logging.getLogger("rdflib.term")
-    term_logger.addFilter(literal_filter)
-    try:
+    with _parsing(path):
         form = OX_FORMATS[DATASET_SUFFIXES[suffix]]
         for quad in ox.parse(text, format=form, base_iri=str(own)):
             name = quad.graph_name
@@ -249,10 +254,6 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
                     from_oxigraph(quad.object, bnodes),
                 )
             )
-    except SyntaxError as error:
-        raise syntax_error(path, error) from None
-    finally:
-        term_logger.removeFilter(literal_filter)
     for triples in graphs.values():
         _check_literals(path, text, triples)
     return [ParsedFile(path, graph, triples) for graph, triples in sorted(graphs.items())]
