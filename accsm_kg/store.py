@@ -316,15 +316,13 @@ class RdflibStore(Store):
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query with rdflib's engine."""
 
-        def work() -> tuple[list[str], list[tuple[Node | None, ...]]]:
-            with _local_graphs_only():
-                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-                names = list(result.vars or [])
-                # from the bindings: iterating the result would skip a row with nothing bound
-                rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
-                return [str(name) for name in names], rows  # type: ignore[return-value]
+        def read(result: Any) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+            names = list(result.vars or [])
+            # from the bindings: iterating the result would skip a row with nothing bound
+            rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
+            return [str(name) for name in names], rows
 
-        return run_in_child(work, timeout)
+        return self._run(query, bindings, read, timeout)
 
     def ask(
         self,
@@ -334,13 +332,7 @@ class RdflibStore(Store):
         timeout: float | None = None,
     ) -> bool:
         """Run an ASK query with rdflib's engine."""
-
-        def work() -> bool:
-            with _local_graphs_only():
-                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-                return bool(result.askAnswer)
-
-        return run_in_child(work, timeout)
+        return self._run(query, bindings, lambda result: bool(result.askAnswer), timeout)
 
     def construct(
         self,
@@ -351,13 +343,26 @@ class RdflibStore(Store):
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query with rdflib's engine."""
 
-        def work() -> Graph:
+        def read(result: Any) -> Graph:
             graph = Graph()
-            with _local_graphs_only():
-                result = self._dataset.query(query.algebra, initBindings=dict(bindings))
-                if result.graph is not None:
-                    graph += result.graph
+            if result.graph is not None:
+                graph += result.graph
             return graph
+
+        return self._run(query, bindings, read, timeout)
+
+    def _run(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        read: Callable[[Any], T],
+        timeout: float | None,
+    ) -> T:
+        """Evaluate ``query`` and ``read`` its result, both with FROM graphs read locally."""
+
+        def work() -> T:
+            with _local_graphs_only():
+                return read(self._dataset.query(query.algebra, initBindings=dict(bindings)))
 
         return run_in_child(work, timeout)
 
