@@ -6,8 +6,10 @@ from .diff import GraphDiff, diff_dumps, diff_graphs
 from .docs import build_docs
 from .errors import (
     AccsmKgError,
+    AccsmKgWarning,
     AuthenticationError,
     BindingError,
+    CanonicalFormWarning,
     CurationError,
     DumpError,
     EmptyFileError,
@@ -41,7 +43,7 @@ from .publish import DumpFormat
 from .queries import NamedQuery, Parameter, named_queries
 from .release import Release, make_release
 from .results import Row, Rows
-from .store import OxigraphStore, RdflibStore, RemoteStore, Store, StoreName
+from .stores import OxigraphStore, RdflibStore, RemoteStore, Store, StoreName
 from .validate import ValidationReport, Violation
 
 __version__ = _version("accsm-kg")
@@ -49,8 +51,10 @@ __version__ = _version("accsm-kg")
 __all__ = [
     "PREFIXES",
     "AccsmKgError",
+    "AccsmKgWarning",
     "AuthenticationError",
     "BindingError",
+    "CanonicalFormWarning",
     "CurationError",
     "DumpError",
     "DumpFormat",

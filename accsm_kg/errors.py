@@ -38,6 +38,12 @@
             ├── RemoteTimeoutError     (TimeoutError) no answer in time
             ├── AuthenticationError    (PermissionError) credentials refused (HTTP 401, 403)
             └── RemoteHTTPError        any other HTTP error, with the server's message
+
+And the warnings, under their own root::
+
+    AccsmKgWarning (UserWarning)
+    └── CanonicalFormWarning           a literal the store keeps by value, so gives back in
+                                       another form ("01"^^xsd:integer read back as "1")
 """
 
 from __future__ import annotations
@@ -46,8 +52,10 @@ from pathlib import Path
 
 __all__ = [
     "AccsmKgError",
+    "AccsmKgWarning",
     "AuthenticationError",
     "BindingError",
+    "CanonicalFormWarning",
     "CurationError",
     "DumpError",
     "EmptyFileError",
@@ -374,3 +382,28 @@ class RoundTripError(ReleaseError):
         super().__init__(f"{filename}: read back with {parser}, {problem}")
         self.filename = filename
         self.parser = parser
+
+
+class AccsmKgWarning(UserWarning):
+    """The root of the warnings accsm-kg gives."""
+
+
+class CanonicalFormWarning(AccsmKgWarning):
+    """Literals of a file that the store keeps by value, so gives back in another form.
+
+    Oxigraph stores numbers, booleans, dates, times and durations by value: ``"01"^^xsd:integer``
+    is read back as ``"1"``, and two triples that differ only so become one.
+    """
+
+    def __init__(self, filename: str, found: list[tuple[int | None, str, str, str]]) -> None:
+        shown = [
+            f'{filename}:{line or "?"}: "{lexical}"^^{datatype} is kept as "{canonical}"'
+            for line, lexical, datatype, canonical in found[:5]
+        ]
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        super().__init__(
+            "; ".join(shown) + more + ": the Oxigraph store keeps numbers, booleans, dates, "
+            "times and durations by value; write the canonical form to keep file and store alike"
+        )
+        self.filename = filename
+        self.found = found

@@ -22,10 +22,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
 from .errors import EmptyFileError, QueryError, QueryFormError, ShapesError, UnknownQueryError
-from .loading import expand_paths, parse_any, parse_file, resolve_imports
-from .publish import dump_quads
+from .loading import FileFacts, expand_paths, imports_needed, parse_file
+from .publish import format_for, resolve_format
 from .queries import NamedQuery, expand_iri, named_queries
-from .resources import DATASET_SUFFIXES, bundled_paths, check_path, graph_iri, shapes_paths
+from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .sparql import (
     PreparedQuery,
@@ -36,7 +36,7 @@ from .sparql import (
     prepare_update,
     to_term,
 )
-from .store import RemoteStore, Store, StoreName, check_timeout, open_store
+from .stores import RemoteStore, Store, StoreName, check_timeout, loading, open_store
 from .terms import curie
 from .validate import ValidationReport, khmer_date_violations, validate_graph
 
@@ -70,10 +70,6 @@ class KnowledgeGraph:
     through :meth:`update`, the explicit opt-in to writing.
     """
 
-    #: Files at least this large (bytes) are streamed into stores that can (Oxigraph) rather
-    #: than parsed in Python's memory.
-    stream_threshold: int = 64 * 2**20
-
     def __init__(self, store: Store, *, query_timeout: float | None = None) -> None:
         """Wrap ``store``; most users call :func:`load` instead."""
         check_timeout(query_timeout, "query_timeout")
@@ -87,38 +83,32 @@ class KnowledgeGraph:
 
     # -- contents ---------------------------------------------------------------------------
 
-    def add(self, *paths: str | Path) -> None:
+    def add(self, *paths: str | Path) -> list[FileFacts]:
         """Add Turtle (``.ttl``) or N-Triples (``.nt``) files, or folders of them.
 
         Each file goes into a named graph of its own. N-Quads (``.nq``) and TriG (``.trig``)
         files, such as dumps, fill the graphs they name (given by name, not found in folders).
-        All or nothing: if any file fails to parse, none is added and the error names the file
-        and line. A persistent store skips the files it already holds unchanged. ``owl:imports``
-        are read from the offline catalog of vocabularies (never fetched), and added as graphs
-        of their own. Files of at least :attr:`stream_threshold` bytes are streamed from disk
-        where the store can.
+        All or nothing: if any
+        file fails to parse, none is added and the error names the file and line. A persistent
+        store skips the files it already holds unchanged. ``owl:imports`` are read from the
+        offline catalog of vocabularies (never fetched), and added as graphs of their own.
+
+        On the Oxigraph store, each file is parsed by Oxigraph straight into the store; a
+        literal it keeps in another form (``"01"^^xsd:integer`` as ``"1"``) is told by a
+        :class:`~accsm_kg.errors.CanonicalFormWarning` naming the file, line and form kept.
+        Return what was found of each file (its graphs, ontologies, imports, rewritten literals).
         """
         files = [p for p in expand_paths(paths) if not self.store.is_current(p, graph_iri(p))]
-        large = [
-            p
-            for p in files
-            if p.suffix.lower() not in DATASET_SUFFIXES
-            and p.stat().st_size >= self.stream_threshold
-        ]
-        parsed = [part for p in files if p not in large for part in parse_any(p)]
-        parsed += resolve_imports(parsed, self._holds_ontology)
-        if large:
-            self.store.add_large_files(parsed, [(p, graph_iri(p)) for p in large])
-        else:
-            self.store.add_files(parsed)
+        with loading(self.store) as batch:
+            facts = [fact for path in files for fact in batch.add(path)]
+            facts += imports_needed(facts, batch.add, self._holds_ontology)
+        return facts
 
-    def _holds_ontology(self, iri: URIRef) -> bool:
-        if not len(self.store.graph_names()):
-            return False
+    def _holds_ontology(self, iri: str) -> bool:
         ask = self._prepare(
             "ASK { { ?o a owl:Ontology } UNION { ?x owl:versionIRI ?o } }", "ask", "ASK"
         )
-        return self.store.ask(ask, {"o": iri})
+        return self.store.ask(ask, {"o": URIRef(iri)})
 
     def graphs(self) -> list[URIRef]:
         """Return the named graphs, one per loaded file."""
@@ -186,14 +176,15 @@ class KnowledgeGraph:
         raised; so for :meth:`ask`, :meth:`construct` and :meth:`update`.
         """
         prepared = self._prepare(sparql, "query", "SELECT")
-        variables, rows = self.store.select(
+        found = self.store.solutions(
             prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
         )
-        columns = prepared.column_order(variables)
-        if columns != variables:
-            where = [variables.index(name) for name in columns]
+        rows: list[Any] = found.rows
+        columns = prepared.column_order(found.variables)
+        if columns != found.variables:
+            where = [found.variables.index(name) for name in columns]
             rows = [tuple(row[i] for i in where) for row in rows]
-        return Rows(columns, rows, namespaces=self.namespaces)
+        return Rows(columns, rows, namespaces=self.namespaces, convert=found.convert)
 
     def ask(
         self,
@@ -306,10 +297,13 @@ class KnowledgeGraph:
 
         Without ``format``, the suffix of ``path`` names it (``.ttl``, ``.nt``, ``.nq``,
         ``.trig``, ``.jsonld``). N-Quads, TriG and JSON-LD keep the named graphs (where each
-        triple came from); Turtle and N-Triples hold their union. The file is replaced
-        atomically.
+        triple came from); Turtle and N-Triples hold their union. The file is written by the
+        store's own serialiser (Oxigraph's, streaming) into a temporary file beside ``path``,
+        renamed over it once complete.
         """
-        return dump_quads(self.store.quads(), Path(path), format, namespaces=self.namespaces)
+        name = resolve_format(format) if format is not None else format_for(path)
+        self.store.dump(Path(path), name, self.namespaces)
+        return Path(path)
 
     def push(
         self,

@@ -1,10 +1,13 @@
-"""Parse RDF files into graphs, with errors that say file, line and column.
+"""Parse RDF files, with errors that say file, line and column, and the checks every load makes.
 
 Parsing goes through Oxigraph's parser, which is strict (it rejects malformed IRIs and language
-tags that rdflib lets through) and reports exact positions; the triples are then handed over as
-rdflib terms. Literals whose text is not a value of their datatype are refused too, and so are
-files that are empty or not UTF-8 (a UTF-8 byte-order mark is accepted and skipped).
-``owl:imports`` are resolved from the offline catalog (:func:`resolve_imports`), never fetched.
+tags that rdflib lets through) and reports exact positions. The Oxigraph store has it parse each
+file straight into the store (:mod:`accsm_kg.stores.oxigraph`); :func:`parse_file` hands the
+triples over as rdflib terms instead, for the rdflib store and for tools that want a
+:class:`~rdflib.Graph`. Either way :func:`check_literals` refuses literals whose text is not a
+value of their datatype, and files that are empty or not UTF-8 are refused (a UTF-8
+byte-order mark is accepted and skipped). ``owl:imports`` are resolved from the offline catalog
+(:func:`imports_needed`), never fetched.
 
 >>> from accsm_kg.resources import ontology_paths
 >>> [f.graph for f in parse_files(ontology_paths()[:1])]
@@ -16,16 +19,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from .errors import (
+    CanonicalFormWarning,
     EmptyFileError,
     EncodingError,
     ImportNotFoundError,
@@ -35,21 +40,29 @@ from .errors import (
     TurtleSyntaxError,
     UnsupportedFileError,
 )
+from .literals import CanonicalForms, datatype_name, is_valid, kept_by_value
 from .resources import DATASET_SUFFIXES, RDF_SUFFIXES, VOCABULARIES, graph_iri, vocabulary_path
 from .terms import from_oxigraph
 
 __all__ = [
     "OX_FORMATS",
+    "FileFacts",
+    "LiteralCheck",
     "ParsedFile",
+    "check_literals",
     "check_start",
     "decode",
     "expand_paths",
+    "graph_facts",
+    "imports_needed",
+    "line_of_literal",
     "parse_any",
     "parse_dataset",
     "parse_file",
     "parse_files",
     "resolve_imports",
     "syntax_error",
+    "warn_rewritten",
 ]
 
 #: Oxigraph's format for each RDF file suffix's parser name.
@@ -71,6 +84,104 @@ class ParsedFile:
     path: Path
     graph: URIRef
     triples: Graph
+
+
+@dataclass
+class FileFacts:
+    """What loading one file found: the graphs it filled, and the ontologies it names.
+
+    :param ontologies: the ontology IRIs (and version IRIs) the file declares.
+    :param imports: the IRIs its ``owl:imports`` name.
+    :param rewritten: literals the store keeps in another form: (line, lexical form, datatype,
+        the form kept), as told by :class:`~accsm_kg.errors.CanonicalFormWarning`.
+    """
+
+    path: Path
+    graphs: list[URIRef] = field(default_factory=list)
+    ontologies: set[str] = field(default_factory=set)
+    imports: set[str] = field(default_factory=set)
+    rewritten: list[tuple[int | None, str, str, str]] = field(default_factory=list)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass
+class LiteralCheck:
+    """What :func:`check_literals` found besides errors."""
+
+    #: literals a store keeping values would rewrite: (lexical form, datatype, form kept)
+    rewritten: list[tuple[str, str, str]] = field(default_factory=list)
+    #: whether any triple has a blank node
+    blank_nodes: bool = False
+
+
+def check_literals(
+    path: Path, quads: Iterable[ox.Quad], *, canonical: CanonicalForms | None = None
+) -> LiteralCheck:
+    """Check every typed literal of ``quads``, parsed from ``path``; consume them all.
+
+    :param canonical: where given, also list the literals a store keeping values would rewrite.
+    :raises InvalidLiteralError: a literal is not a value of its datatype (file and line said).
+    """
+    seen: set[tuple[str, str]] = set()
+    found = LiteralCheck()
+    rewritten = found.rewritten
+    literal_type, blank_type = ox.Literal, ox.BlankNode
+    for quad in quads:
+        term = quad.object
+        if type(term) is not literal_type:
+            if type(term) is blank_type or type(quad.subject) is blank_type:
+                found.blank_nodes = True
+            continue
+        if not found.blank_nodes and type(quad.subject) is blank_type:
+            found.blank_nodes = True
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            continue
+        key = (term.value, datatype)
+        if key in seen:
+            continue
+        seen.add(key)
+        if not is_valid(*key):
+            raise InvalidLiteralError(
+                str(path), line_of_literal(path, key[0]), key[0], datatype_name(datatype)
+            )
+        if canonical is not None and kept_by_value(datatype):
+            kept = canonical.canonical(*key)
+            if kept != key[0]:
+                rewritten.append((*key, kept))
+    return found
+
+
+def line_of_literal(path: Path, lexical: str) -> int | None:
+    """Return the first line of ``path`` where ``lexical`` is written (quoted, else bare)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    encoded = lexical.encode("utf-8")
+    for needle in (b'"' + encoded + b'"', b"'" + encoded + b"'"):
+        index = data.find(needle)
+        if index >= 0:
+            return data.count(b"\n", 0, index) + 1
+    match = re.search(rb"(?<![\w.+-])" + re.escape(encoded) + rb"(?![\w.])", data)
+    return data.count(b"\n", 0, match.start()) + 1 if match else None
+
+
+def warn_rewritten(
+    facts: FileFacts, rewritten: list[tuple[str, str, str]], *, warn: bool = True
+) -> None:
+    """Record (and, if ``warn``, warn of) the literals of a file the store keeps otherwise."""
+    if not rewritten:
+        return
+    facts.rewritten = [
+        (line_of_literal(facts.path, lexical), lexical, datatype_name(datatype), kept)
+        for lexical, datatype, kept in rewritten
+    ]
+    if warn:
+        warnings.warn(CanonicalFormWarning(str(facts.path), facts.rewritten), stacklevel=4)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -119,11 +230,6 @@ def _triples(quads: Iterator[ox.Quad]) -> Iterator[tuple[Node, Node, Node]]:
             from_oxigraph(quad.predicate, bnodes),
             from_oxigraph(quad.object, bnodes),
         )
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -206,9 +312,9 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     triples = Graph()
     with _parsing(path):
         form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
-        quads = ox.parse(text, format=form, base_iri=str(graph))
-        triples.addN((s, p, o, triples) for s, p, o in _triples(quads))
-    _check_literals(path, text, triples)
+        quads = list(ox.parse(text, format=form, base_iri=str(graph)))
+    check_literals(path, quads)
+    triples.addN((s, p, o, triples) for s, p, o in _triples(iter(quads)))
     return ParsedFile(path, graph, triples)
 
 
@@ -244,7 +350,10 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
     bnodes: dict[str, BNode] = {}
     with _parsing(path):
         form = OX_FORMATS[DATASET_SUFFIXES[suffix]]
-        for quad in ox.parse(text, format=form, base_iri=str(own)):
+        quads = list(ox.parse(text, format=form, base_iri=str(own)))
+    check_literals(path, quads)
+    with _parsing(path):
+        for quad in quads:
             name = quad.graph_name
             graph = URIRef(name.value) if isinstance(name, ox.NamedNode) else own
             graphs.setdefault(graph, Graph()).add(
@@ -254,8 +363,6 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
                     from_oxigraph(quad.object, bnodes),
                 )
             )
-    for triples in graphs.values():
-        _check_literals(path, text, triples)
     return [ParsedFile(path, graph, triples) for graph, triples in sorted(graphs.items())]
 
 
@@ -264,21 +371,6 @@ def parse_any(path: Path) -> list[ParsedFile]:
     if path.suffix.lower() in DATASET_SUFFIXES:
         return parse_dataset(path)
     return [parse_file(path)]
-
-
-def _check_literals(path: Path, text: str, triples: Graph) -> None:
-    for obj in triples.objects():
-        if isinstance(obj, Literal) and obj.ill_typed:
-            raise InvalidLiteralError(
-                str(path), _line_of(text, f'"{obj}"'), str(obj), _qname(triples, obj.datatype)
-            )
-
-
-def _qname(graph: Graph, iri: object) -> str:
-    try:
-        return graph.qname(str(iri))
-    except (ValueError, KeyError):  # an IRI rdflib cannot split into prefix and name
-        return f"<{iri}>"
 
 
 def resolve_imports(
@@ -311,6 +403,49 @@ def resolve_imports(
                 declared.update(_ontology_iris(added[local].triples))
                 pending.append(added[local])
     return list(added.values())
+
+
+def imports_needed(
+    facts: Iterable[FileFacts],
+    add: Callable[..., list[FileFacts]],
+    holds: Callable[[str], bool] = lambda _: False,
+) -> list[FileFacts]:
+    """Add, with ``add``, the vocabularies that the ``owl:imports`` of loaded files need.
+
+    Imports are followed through the vocabularies too. An import is satisfied by an ontology a
+    loaded file declares, by one ``holds`` says the store held already, or by the offline
+    catalog; nothing is ever fetched. Vocabularies are added with ``add(path, warn=False)``:
+    they are copies of published files, not ours to rewrite. Return their facts.
+
+    :raises ImportNotFoundError: an import is none of those.
+    """
+    pending = list(facts)
+    declared = {iri for found in pending for iri in found.ontologies}
+    added: dict[Path, list[FileFacts]] = {}
+    while pending:
+        found = pending.pop()
+        for iri in sorted(found.imports):
+            if iri in declared or holds(iri):
+                continue
+            local = vocabulary_path(iri)
+            if local is None:
+                raise ImportNotFoundError(str(found.path), iri, sorted(VOCABULARIES))
+            if local not in added:
+                added[local] = add(local, warn=False)
+                for part in added[local]:
+                    declared |= part.ontologies
+                    pending.append(part)
+    return [part for parts in added.values() for part in parts]
+
+
+def graph_facts(path: Path, graph: Graph, name: URIRef) -> FileFacts:
+    """Return the facts of one file's graph parsed into rdflib: its ontologies and imports."""
+    return FileFacts(
+        path,
+        [name],
+        {str(iri) for iri in _ontology_iris(graph)},
+        {str(o) for o in graph.objects(None, OWL.imports) if isinstance(o, URIRef)},
+    )
 
 
 def _ontology_iris(graph: Graph) -> set[URIRef]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from typing import Literal as TypingLiteral
 
 from rdflib import Dataset, Graph, URIRef
@@ -27,6 +28,7 @@ __all__ = [
     "FORMATS",
     "DumpFormat",
     "FormatInfo",
+    "atomic_stream",
     "atomic_write",
     "dump_quads",
     "format_for",
@@ -91,6 +93,14 @@ def resolve_format(name: str) -> str:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
+    atomic_stream(path, lambda out: out.write(data))
+
+
+def atomic_stream(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then rename it over ``path``.
+
+    If ``write`` fails, the temporary file is removed and ``path`` is left as it was.
+    """
     path = Path(path)
     if path.is_dir():
         raise DumpError(f"{path}: is a folder; give a file name to dump to")
@@ -101,7 +111,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
             out.flush()
             # mkstemp makes the file private (0600): give it the mode any new file would have,
             # or keep the mode of the file it replaces
@@ -109,10 +119,17 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except OSError as error:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        _remove(temporary)
         raise DumpError(f"{path}: could not be written: {error.strerror or error}") from error
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(temporary: str | None) -> None:
+    if temporary is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _mode_for(path: Path) -> int:

@@ -21,6 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar, overload
 
 from rdflib import BNode, Literal, URIRef
@@ -91,6 +92,12 @@ class Row(tuple[Node | None, ...]):
         )
 
 
+@lru_cache(maxsize=1024)
+def _row_type(variables: tuple[str, ...]) -> type[Row]:
+    """Return the row class for these variables (one class per set of columns, made once)."""
+    return type("Row", (Row,), {"__slots__": (), "_fields": variables})
+
+
 class Rows(Sequence[Row]):
     """The rows of a SELECT query, in order, with their variables.
 
@@ -101,15 +108,34 @@ class Rows(Sequence[Row]):
     def __init__(
         self,
         variables: Sequence[str],
-        rows: Sequence[Sequence[Node | None]],
+        rows: Sequence[Sequence[Any]],
         *,
         namespaces: NamespaceManager | None = None,
+        convert: Callable[[Any], Node | None] | None = None,
     ) -> None:
-        """Hold ``rows`` of values for ``variables``; ``namespaces`` shortens IRIs for display."""
+        """Hold ``rows`` of values for ``variables``; ``namespaces`` shortens IRIs for display.
+
+        With ``convert``, ``rows`` hold an engine's own terms, each turned into an rdflib term
+        by ``convert`` when its row is first read.
+        """
         self.variables: tuple[str, ...] = tuple(variables)
-        row_type = type("Row", (Row,), {"__slots__": (), "_fields": self.variables})
-        self._rows: list[Row] = [row_type(row) for row in rows]
+        self._row_type = _row_type(self.variables)
+        self._raw: list[Sequence[Any]] = list(rows)
+        self._read: list[Row | None] = [None] * len(self._raw)
+        self._convert = convert
         self._namespaces = namespaces
+
+    def _row(self, index: int) -> Row:
+        row = self._read[index]
+        if row is None:
+            raw = self._raw[index]
+            row = self._row_type(raw if self._convert is None else map(self._convert, raw))
+            self._read[index] = row
+        return row
+
+    @property
+    def _rows(self) -> list[Row]:
+        return [self._row(index) for index in range(len(self._raw))]
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> Row: ...
@@ -124,13 +150,15 @@ class Rows(Sequence[Row]):
         """
         if isinstance(index, slice):
             selected = copy.copy(self)
-            selected._rows = self._rows[index]
+            selected._raw = self._raw[index]
+            selected._read = self._read[index]
             return selected
-        return self._rows[index]
+        position = range(len(self._raw))[index]  # negative indexes and IndexError, as a list
+        return self._row(position)
 
     def __len__(self) -> int:
         """Return the number of rows."""
-        return len(self._rows)
+        return len(self._raw)
 
     def __iter__(self) -> Iterator[Row]:
         """Iterate over the rows."""

@@ -2,17 +2,21 @@ r"""RDF terms across engines: rdflib's, Oxigraph's, SPARQL JSON results and SPAR
 
 Every store hands results back as rdflib terms, the same whichever engine answered, so that
 results compare equal across stores. Plain strings are ``Literal("x")`` (never
-``"x"^^xsd:string``, which RDF 1.1 makes the same literal).
+``"x"^^xsd:string``, which RDF 1.1 makes the same literal). A typed literal keeps the lexical
+form the engine gave: ``"01"^^xsd:integer`` stays ``01`` (rdflib would write ``1``).
 
 >>> print(to_sparql(Literal('say "hi"\n', lang="km")))
 "say \"hi\"\n"@km
 >>> from_oxigraph(to_oxigraph(Literal(8)))
 rdflib.term.Literal('8', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+>>> str(from_oxigraph(ox.Literal("01", datatype=ox.NamedNode(str(XSD.integer)))))
+'01'
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import warnings
 from collections.abc import Mapping
@@ -21,6 +25,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
+
+from .literals import is_valid
 
 __all__ = [
     "curie",
@@ -92,19 +98,36 @@ def from_oxigraph(term: object, bnodes: dict[str, BNode] | None = None) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
+        datatype = term.datatype.value
+        if datatype == _STRING:
             return Literal(term.value)
-        if term.datatype.value == _BOOLEAN and term.value not in _BOOLEAN_FORMS:
-            # rdflib would rewrite this ill-typed boolean as "false" (with a warning): keep it
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return Literal(term.value, datatype=URIRef(_BOOLEAN), normalize=False)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return _typed(term.value, datatype)
     raise TypeError(f"unexpected term: {term!r}")
 
 
-_BOOLEAN = str(XSD.boolean)
-_BOOLEAN_FORMS = frozenset({"true", "false", "1", "0"})
+_STRING = str(XSD.string)
+
+
+def _typed(lexical: str, datatype: str) -> Literal:
+    """Return a typed literal that keeps its lexical form, ``"01"^^xsd:integer`` included."""
+    if is_valid(lexical, datatype):
+        return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+    # rdflib warns and logs a traceback for a lexical form that is not of its datatype; the
+    # loader has said so already, with file and line
+    quiet = _Quiet()
+    logger = logging.getLogger("rdflib.term")
+    logger.addFilter(quiet)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+    finally:
+        logger.removeFilter(quiet)
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
 
 
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -137,9 +160,9 @@ def from_sparql_json(value: Mapping[str, str]) -> Node:
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
-    if datatype is None or datatype == str(XSD.string):
+    if datatype is None or datatype == _STRING:
         return Literal(value["value"])
-    return Literal(value["value"], datatype=URIRef(datatype))
+    return _typed(value["value"], datatype)
 
 
 def to_sparql(node: Node) -> str:

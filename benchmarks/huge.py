@@ -4,9 +4,8 @@ Run: python benchmarks/huge.py [--size 1GB] [--folder DIR] [--keep]
 
 The file is generated to disk as it is written (never held whole in memory): persons, posts,
 memberships and meetings in the shape of the bundled data, with English and Khmer labels. It is
-then loaded with ``KnowledgeGraph.add``, which streams files of at least
-``KnowledgeGraph.stream_threshold`` bytes straight from disk into Oxigraph (lowered here so a
-small run takes the same path). Peak RSS comes from ``resource.getrusage`` and is printed, not
+then loaded with ``KnowledgeGraph.add``, which has Oxigraph parse it straight from disk into
+the store. Peak RSS comes from ``resource.getrusage`` and is printed, not
 asserted: compare it with the file size to see that the file was not read into Python.
 """
 
@@ -106,7 +105,6 @@ def main() -> None:
 
     start = time.perf_counter()
     kg = accsm_kg.load(include_bundled=False, store="oxigraph", path=store)
-    kg.stream_threshold = min(kg.stream_threshold, data.stat().st_size)
     kg.add(data)
     loaded = time.perf_counter() - start
     count = len(kg)

@@ -472,7 +472,6 @@ def test_killed_writer_at_any_moment_never_leaves_half_a_file(tmp_path: Path) ->
 
 def _streaming_kg(tmp_path: Path) -> KnowledgeGraph:
     kg = accsm_kg.load(include_bundled=False, store="oxigraph", path=tmp_path / "store")
-    kg.stream_threshold = 1  # every file counts as large
     return kg
 
 

@@ -184,13 +184,16 @@ def test_persistent_oxigraph_reopens_without_parsing(
     del first
 
     parsed: list[Path] = []
-    real = accsm_kg.knowledge_graph.parse_any
+    loading = accsm_kg.stores.oxigraph._OxigraphLoading
+    real = loading.add
 
-    def spy(path: Path) -> list[accsm_kg.loading.ParsedFile]:
+    def spy(
+        self: accsm_kg.stores.base.Loading, path: Path, *, warn: bool = True
+    ) -> list[accsm_kg.loading.FileFacts]:
         parsed.append(path)
-        return real(path)
+        return real(self, path, warn=warn)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(accsm_kg.knowledge_graph, "parse_any", spy)
+    monkeypatch.setattr(loading, "add", spy)
     data.write_text('<https://e.org/a> <https://e.org/b> "2" .\n', encoding="utf-8")
     again = accsm_kg.load(data, store="oxigraph", path=folder)
     assert parsed == [data]

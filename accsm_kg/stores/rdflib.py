@@ -1,0 +1,184 @@
+"""The rdflib store: an in-memory :class:`rdflib.Dataset`, the reference implementation.
+
+>>> from accsm_kg.loading import parse_files
+>>> from accsm_kg.resources import ontology_paths
+>>> store = RdflibStore()
+>>> store.add_files(parse_files(ontology_paths()))
+>>> len(store.graph_names())
+2
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import rdflib.plugins.sparql as rdflib_sparql
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier, Node
+
+from ..loading import ParsedFile
+from ..sparql import PreparedQuery, inline_bindings, prepare
+from .base import Quad, Store, run_in_child
+
+__all__ = ["RdflibStore"]
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _local_graphs_only() -> Iterator[None]:
+    """Make rdflib read ``FROM <iri>`` and ``USING <iri>`` as graphs of the store, never fetched."""
+    previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = previous
+
+
+class RdflibStore(Store):
+    """An in-memory rdflib :class:`~rdflib.Dataset`: the reference implementation."""
+
+    name = "rdflib"
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._dataset = Dataset(default_union=True)
+
+    def add_files(self, files: Sequence[ParsedFile]) -> None:
+        """Put each file's triples into its named graph (see :meth:`Store.add_files`)."""
+        saved: dict[URIRef, Graph] = {}
+        try:
+            for parsed in files:
+                graph = self._dataset.graph(parsed.graph)
+                if parsed.graph not in saved:
+                    saved[parsed.graph] = Graph() + graph
+                graph.remove((None, None, None))
+                graph += parsed.triples
+        except Exception:
+            for iri, previous in saved.items():
+                graph = self._dataset.graph(iri)
+                graph.remove((None, None, None))
+                graph += previous
+            raise
+
+    def graph_names(self) -> list[URIRef]:
+        """Return the IRIs of the named graphs that hold triples."""
+        return sorted(
+            g.identifier
+            for g in self._dataset.graphs()
+            if isinstance(g.identifier, URIRef) and len(g) and g.identifier != _DEFAULT
+        )
+
+    def select(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query with rdflib's engine."""
+
+        def read(result: Any) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+            names = list(result.vars or [])
+            # from the bindings: iterating the result would skip a row with nothing bound
+            rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
+            return [str(name) for name in names], rows
+
+        return self._run(query, bindings, read, timeout)
+
+    def ask(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> bool:
+        """Run an ASK query with rdflib's engine."""
+        return self._run(query, bindings, lambda result: bool(result.askAnswer), timeout)
+
+    def construct(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        *,
+        timeout: float | None = None,
+    ) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query with rdflib's engine."""
+
+        def read(result: Any) -> Graph:
+            graph = Graph()
+            if result.graph is not None:
+                graph += result.graph
+            return graph
+
+        return self._run(query, bindings, read, timeout)
+
+    def _run(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        read: Callable[[Any], T],
+        timeout: float | None,
+    ) -> T:
+        """Evaluate ``query`` and ``read`` its result, both with FROM graphs read locally."""
+        # bound values stand in the query as constants: the bound text is parsed (and cached)
+        algebra = (
+            prepare(inline_bindings(query, bindings), {}).algebra if bindings else query.algebra
+        )
+
+        def work() -> T:
+            with _local_graphs_only():
+                return read(self._dataset.query(algebra))
+
+        return run_in_child(work, timeout)
+
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        """Run SPARQL Update with rdflib's engine; a failed or timed-out update changes nothing.
+
+        With a ``timeout``, the update runs on a copy in a child process (:func:`run_in_child`)
+        and the quads it leaves are taken over only if it finishes in time.
+        """
+        if timeout is None:
+            saved = list(self._quads_with_default())
+            try:
+                with _local_graphs_only():
+                    self._dataset.update(text)
+            except BaseException:
+                self._replace(saved)
+                raise
+            return
+
+        def work() -> list[tuple[Node, Node, Node, Node]]:
+            with _local_graphs_only():
+                self._dataset.update(text)
+            return list(self._quads_with_default())
+
+        self._replace(run_in_child(work, timeout))
+
+    def _quads_with_default(self) -> Iterator[tuple[Node, Node, Node, Node]]:
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            yield s, p, o, name if name is not None else _DEFAULT
+
+    def _replace(self, quads: Sequence[tuple[Node, Node, Node, Node]]) -> None:
+        dataset = Dataset(default_union=True)
+        for s, p, o, g in quads:
+            dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
+        self._dataset = dataset
+
+    def quads(self) -> Iterator[Quad]:
+        """Yield every triple with its named graph."""
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            if isinstance(name, URIRef) and name != _DEFAULT:
+                yield s, p, o, name
+
+    def __len__(self) -> int:
+        """Return the number of distinct triples, all graphs together."""
+        return len({(s, p, o) for s, p, o, _ in self.quads()})
+
+
+_DEFAULT = URIRef("urn:x-rdflib:default")
