@@ -113,8 +113,6 @@ class LiteralCheck:
 
     #: literals a store keeping values would rewrite: (lexical form, datatype, form kept)
     rewritten: list[tuple[str, str, str]] = field(default_factory=list)
-    #: whether any triple has a blank node
-    blank_nodes: bool = False
 
 
 def check_literals(
@@ -128,17 +126,14 @@ def check_literals(
     seen: set[tuple[str, str]] = set()
     found = LiteralCheck()
     rewritten = found.rewritten
-    literal_type, blank_type = ox.Literal, ox.BlankNode
+    literal_type = ox.Literal
+    plain = (_XSD_STRING, _LANG_STRING)
     for quad in quads:
         term = quad.object
         if type(term) is not literal_type:
-            if type(term) is blank_type or type(quad.subject) is blank_type:
-                found.blank_nodes = True
             continue
-        if not found.blank_nodes and type(quad.subject) is blank_type:
-            found.blank_nodes = True
         datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
+        if datatype in plain:
             continue
         key = (term.value, datatype)
         if key in seen:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
+import mmap
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -59,6 +61,7 @@ _ONTOLOGY_FACTS = f"""SELECT ?kind ?iri WHERE {{
   UNION {{ ?x <{_OWL}imports> ?iri BIND("import" AS ?kind) }}
   FILTER(isIRI(?iri))
 }}"""
+_HAS_BLANK_NODES = "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
 # The formats of a dump, by the names of accsm_kg.publish.FORMATS.
 _DUMP_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -103,6 +106,8 @@ class OxigraphStore(Store):
 
     def is_current(self, path: Path, graph: URIRef) -> bool:
         """Whether ``graph`` already holds this very file (same bytes), so it need not be parsed."""
+        if str(graph) not in self._digests:
+            return False
         return self._digests.get(str(graph)) == self.digest(
             path
         ) and self._store.contains_named_graph(ox.NamedNode(str(graph)))
@@ -330,6 +335,9 @@ class OxigraphStore(Store):
 
     def __len__(self) -> int:
         """Return the number of distinct triples, all graphs together."""
+        graphs = self._store.named_graphs()
+        if len(list(itertools.islice(graphs, 2))) < 2:
+            return len(self._store)  # one graph (or none): no triple is in two graphs
         result = self._store.query(COUNT_TRIPLES)
         assert isinstance(result, ox.QuerySolutions)
         return int(next(iter(result))["n"].value)
@@ -383,6 +391,7 @@ class _OxigraphLoading(Loading):
         self.written: dict[str, list[ox.NamedNode]] = {}  # target graph -> graphs written
         self.replaced: set[str] = set()  # targets that held triples before this load
         self.files: dict[str, Path] = {}
+        self.blank_nodes_possible = True
 
     def _graph_for(self, target: str, *, new_file: bool = True) -> ox.NamedNode:
         """Return the graph to parse a file for ``target`` into.
@@ -415,6 +424,7 @@ class _OxigraphLoading(Loading):
             return self._add_dataset(path, warn)
         target = str(graph_iri(path))
         check_start(path)
+        self.blank_nodes_possible = _may_hold_blank_nodes(path)
         form = OX_FORMATS[RDF_SUFFIXES[suffix]]
         into = self._graph_for(target)
         checked: dict[str, Any] = {}
@@ -444,8 +454,7 @@ class _OxigraphLoading(Loading):
             decode(path, path.read_bytes()[: 1 << 16])  # an empty file says so
             raise EmptyFileError(str(path))
         found: LiteralCheck = checked["found"]
-        if found.blank_nodes:
-            self._label_blank_nodes(into, target)
+        self._label_blank_nodes(into, target)
         facts = self._facts(path, URIRef(target), into)
         warn_rewritten(facts, found.rewritten, warn=warn)
         self.files[target] = path
@@ -461,6 +470,7 @@ class _OxigraphLoading(Loading):
         except SyntaxError as error:
             raise syntax_error(path, error) from None
         found = check_literals(path, quads, canonical=self.canonical)
+        self.blank_nodes_possible = True
         graphs: dict[str, ox.NamedNode] = {}
         batch = []
         for quad in quads:
@@ -472,8 +482,7 @@ class _OxigraphLoading(Loading):
         self.store.bulk_extend(batch)
         parts = []
         for target, into in sorted(graphs.items()):
-            if found.blank_nodes:
-                self._label_blank_nodes(into, target)
+            self._label_blank_nodes(into, target)
             parts.append(self._facts(path, URIRef(target), into))
             self.files[target] = path
         if parts:
@@ -487,6 +496,10 @@ class _OxigraphLoading(Loading):
         differ. RDFC-1.0 canonical labels, prefixed with a digest of the graph's name so that
         two files' blank nodes stay apart, make the same file give the same labels every time.
         """
+        if not self.blank_nodes_possible or not self.store.query(
+            _HAS_BLANK_NODES, default_graph=into
+        ):
+            return
         quads = list(self.store.quads_for_pattern(None, None, None, into))
         dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -528,6 +541,15 @@ class _OxigraphLoading(Loading):
                 with contextlib.suppress(OSError):
                     self.store.remove_graph(into)
         self.written.clear()
+
+
+def _may_hold_blank_nodes(path: Path) -> bool:
+    """Whether the text of a file could write a blank node (``_:b`` or ``[ ]``), found fast."""
+    with path.open("rb") as stream:
+        if not path.stat().st_size:
+            return False
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"_:") >= 0 or data.find(b"[") >= 0
 
 
 def _source(path: Path) -> dict[str, Any]:

@@ -1,0 +1,171 @@
+"""The engine path of each store: native loading, literal fidelity, dumps and timeouts."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+
+import accsm_kg
+from accsm_kg.literals import CanonicalForms, is_valid
+
+STORES: tuple[accsm_kg.StoreName, ...] = ("oxigraph", "rdflib")
+NUMBERS = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://e.org/a> <https://e.org/n> "01"^^xsd:integer .
+<https://e.org/a> <https://e.org/m> 1e0 .
+<https://e.org/a> <https://e.org/d> "2020-11-02"^^xsd:date .
+"""
+
+
+def _rss() -> int:
+    """Resident memory of this process, in bytes."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_rdflib_store_gives_back_each_literal_as_written(tmp_path: Path) -> None:
+    """The rdflib store keeps every lexical form, "01" and "1e0" included."""
+    data = tmp_path / "numbers.ttl"
+    data.write_text(NUMBERS, encoding="utf-8")
+    kg = accsm_kg.load(data, include_bundled=False, store="rdflib")
+    found = {str(row.o) for row in kg.query("SELECT ?o WHERE { ?s ?p ?o }")}
+    assert found == {"01", "1e0", "2020-11-02"}
+
+
+def test_oxigraph_warns_of_literals_it_keeps_otherwise(tmp_path: Path) -> None:
+    """Loading into Oxigraph names file, line and the canonical form of each rewritten literal."""
+    data = tmp_path / "numbers.ttl"
+    data.write_text(NUMBERS, encoding="utf-8")
+    with pytest.warns(accsm_kg.CanonicalFormWarning) as caught:
+        kg = accsm_kg.load(data, include_bundled=False)
+    message = str(caught[0].message)
+    assert f'{data}:2: "01"^^xsd:integer is kept as "1"' in message
+    assert f'{data}:3: "1e0"^^xsd:double is kept as "1"' in message
+    assert "2020-11-02" not in message  # already canonical
+    found = {str(row.o) for row in kg.query("SELECT ?o WHERE { ?s ?p ?o }")}
+    assert found == {"1", "2020-11-02"}
+
+
+def test_bundled_data_is_written_in_canonical_forms() -> None:
+    """Our own ontology, data and shapes load into Oxigraph without a rewritten literal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", accsm_kg.CanonicalFormWarning)
+        kg = accsm_kg.load()
+        kg.add(*accsm_kg.resources.shapes_paths())
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "valid"),
+    [
+        ("2020-11-02", "date", True),
+        ("2020-02-30", "date", False),
+        ("2020-11-02T24:00:00", "dateTime", True),
+        ("+1", "integer", True),
+        ("1_000", "integer", False),
+        ("256", "unsignedByte", False),
+        ("INF", "double", True),
+        ("1.", "decimal", True),
+        ("P1Y2M", "duration", True),
+        ("P", "duration", False),
+        ("yes", "boolean", False),
+        ("anything", "string", True),
+    ],
+)
+def test_lexical_forms_are_checked_by_xml_schema(lexical: str, datatype: str, valid: bool) -> None:
+    """A lexical form is valid exactly when XML Schema's lexical space holds it."""
+    assert is_valid(lexical, str(XSD) + datatype) is valid
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "kept"),
+    [("01", "integer", "1"), ("1.50", "decimal", "1.5"), ("0", "boolean", "false"),
+     ("2020-11-02+00:00", "date", "2020-11-02Z"), ("PT36H", "duration", "P1DT12H"),
+     ("1050", "double", "1050"), ("2020", "gYear", "2020")],
+)  # fmt: skip
+def test_canonical_forms_are_those_the_engine_keeps(lexical: str, datatype: str, kept: str) -> None:
+    """The form :class:`CanonicalForms` predicts is the one Oxigraph gives back."""
+    assert CanonicalForms().canonical(lexical, str(XSD) + datatype) == kept
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_bom_file_loads_straight_into_the_store(tmp_path: Path, store: str) -> None:
+    """A UTF-8 byte-order mark is skipped by the native parser too."""
+    data = tmp_path / "bom.ttl"
+    data.write_bytes(b"\xef\xbb\xbf<https://e.org/a> <https://e.org/b> <https://e.org/c> .\n")
+    assert len(accsm_kg.load(data, include_bundled=False, store=store)) == 1  # type: ignore[arg-type]
+
+
+def test_dumps_are_byte_deterministic(tmp_path: Path) -> None:
+    """Two loads of the same files dump the same bytes, blank nodes included, in every format."""
+    for name in ("kg.ttl", "kg.nt", "kg.nq", "kg.trig"):
+        first = accsm_kg.load().dump(tmp_path / f"1-{name}").read_bytes()
+        second = accsm_kg.load().dump(tmp_path / f"2-{name}").read_bytes()
+        assert first == second, name
+    reference = accsm_kg.load(store="rdflib").union()
+    assert isomorphic(Graph().parse(tmp_path / "1-kg.ttl"), reference)
+    assert isomorphic(Graph().parse(tmp_path / "1-kg.nt", format="nt"), reference)
+
+
+def test_dump_keeps_lexical_forms(tmp_path: Path) -> None:
+    """A dump writes each literal the store holds as it holds it."""
+    data = tmp_path / "numbers.ttl"
+    data.write_text(NUMBERS, encoding="utf-8")
+    kg = accsm_kg.load(data, include_bundled=False, store="rdflib")
+    text = kg.dump(tmp_path / "out.nt").read_text(encoding="utf-8")
+    assert '"01"^^<http://www.w3.org/2001/XMLSchema#integer>' in text
+
+
+def test_blank_nodes_stay_apart_between_files(tmp_path: Path) -> None:
+    """The same blank node label in two files names two nodes, after relabelling too."""
+    for name in ("one.ttl", "two.ttl"):
+        (tmp_path / name).write_text('_:b <https://e.org/p> "x" .\n', encoding="utf-8")
+    kg = accsm_kg.load(tmp_path / "one.ttl", tmp_path / "two.ttl", include_bundled=False)
+    assert len(kg.query("SELECT DISTINCT ?s WHERE { ?s <https://e.org/p> ?o }")) == 2
+
+
+def test_timed_out_queries_stop_and_free_their_memory() -> None:
+    """Twenty queries past their timeout leave no worker and no memory behind."""
+    kg = accsm_kg.load()
+    endless = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+    with pytest.raises(accsm_kg.QueryTimeoutError):
+        kg.query(endless, timeout=0.2)
+    before = _rss()
+    for _ in range(20):
+        with pytest.raises(accsm_kg.QueryTimeoutError):
+            kg.query(endless, timeout=0.2)
+    assert multiprocessing.active_children() == []
+    assert _rss() - before < 50 * 2**20
+    rows = kg.query("SELECT ?l WHERE { kg:cambodia rdfs:label ?l }", timeout=5)
+    assert Literal("Cambodia", lang="en") in rows.column("l")
+
+
+def test_timed_queries_answer_like_untimed_ones() -> None:
+    """A query under a timeout (run in a child) gives the same rows, lexical forms and all."""
+    kg = accsm_kg.load()
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 200"
+    assert kg.query(query, timeout=30) == kg.query(query)
+    construct = "CONSTRUCT WHERE { kg:cambodia ?p ?o }"
+    assert isomorphic(kg.construct(construct, timeout=30), kg.construct(construct))
+    assert kg.ask("ASK { kg:cambodia ?p ?o }", timeout=30)
+
+
+def test_persistent_store_answers_timed_queries(tmp_path: Path) -> None:
+    """A store on disk is opened afresh, read-only, by the child that runs a timed query."""
+    with accsm_kg.load(path=tmp_path / "kg.ox") as kg:
+        assert len(kg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 5", timeout=30)) == 5
+
+
+def test_rows_convert_lazily() -> None:
+    """Rows hold the engine's terms until read, then rdflib terms, converted once."""
+    kg = accsm_kg.load()
+    rows = kg.query("SELECT ?s WHERE { ?s a accsm:Meeting } ORDER BY ?s")
+    assert all(seen is None for seen in rows._read)
+    first = rows[0]
+    assert isinstance(first.s, URIRef)
+    assert rows[0] is first
