@@ -553,8 +553,9 @@ def _may_hold_blank_nodes(path: Path) -> bool:
 
 
 def _source(path: Path) -> dict[str, Any]:
-    """Return how Oxigraph's parser reads a file: by its path, or past a UTF-8 byte-order mark
-    (which it refuses) from its bytes.
+    """Return how Oxigraph's parser is to read a file: by its path, or from its bytes.
+
+    The bytes are read only past a UTF-8 byte-order mark, which the parser refuses.
     """
     with path.open("rb") as stream:
         if stream.read(len(_BOM)) != _BOM:
