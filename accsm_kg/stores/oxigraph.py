@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier, Node
 
-from ..errors import EmptyFileError, StoreError, UnsupportedFileError
+from ..errors import StoreError, UnsupportedFileError
 from ..literals import CanonicalForms
 from ..loading import (
     OX_FORMATS,
@@ -352,8 +352,9 @@ class OxigraphStore(Store):
         if self.path is not None:
             self._store.flush()
         del self._store
-        # results of past queries may sit in reference cycles and hold the store's lock
-        gc.collect()
+        if self.path is not None:
+            # results of past queries may sit in reference cycles and hold the folder's lock
+            gc.collect()
 
     def __getattr__(self, name: str) -> Any:
         """Say that a closed store is closed (only ``_store`` goes missing, at :meth:`close`)."""
@@ -451,8 +452,7 @@ class _OxigraphLoading(Loading):
         if "error" in checked:
             raise checked["error"]
         if next(iter(self.store.quads_for_pattern(None, None, None, into)), None) is None:
-            decode(path, path.read_bytes()[: 1 << 16])  # an empty file says so
-            raise EmptyFileError(str(path))
+            check_start(path, 1 << 16)  # a file of white space only is refused, as by decode
         found: LiteralCheck = checked["found"]
         self._label_blank_nodes(into, target)
         facts = self._facts(path, URIRef(target), into)
