@@ -21,8 +21,11 @@ import hashlib
 import itertools
 import json
 import mmap
+import shutil
+import tempfile
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -90,6 +93,7 @@ class OxigraphStore(Store):
         except OSError as error:
             raise StoreError(f"{path}: cannot open an Oxigraph store there: {error}") from None
         self._digests: dict[str, str] = {}
+        self._snapshot_path: Path | None = None
         if self.path is not None and (self.path / self._DIGESTS).is_file():
             self._digests = json.loads((self.path / self._DIGESTS).read_text(encoding="utf-8"))
 
@@ -143,6 +147,7 @@ class OxigraphStore(Store):
         """Note the digest of each file now in the store, for :meth:`is_current`."""
         if self.path is None:
             return
+        self._changed()
         for graph, path in files.items():
             self._digests[graph] = self.digest(path)
         _write_json(self.path / self._DIGESTS, self._digests)
@@ -171,17 +176,30 @@ class OxigraphStore(Store):
         """Return ``work(store)``; with a timeout, in a child process killed when it is up."""
         if timeout is None:
             return work(self._store)
-        store = self._store
-        if self.path is not None:
-            store.flush()
+        if self.path is None:
+            store = self._store  # the child reads its copy of the parent's memory
+            return run_in_child(lambda: work(store), timeout)
+        # A store on disk changes its files as it compacts, under any reader but its own: the
+        # child opens a snapshot (hard links to immutable files), made once per state.
+        snapshot = str(self._snapshot())
+        return run_in_child(lambda: work(ox.Store.read_only(snapshot)), timeout)
 
-        def child() -> T:
-            # a store on disk is opened afresh in the child: the parent's handle and its
-            # background threads do not survive the fork
-            own = ox.Store.read_only(str(self.path)) if self.path is not None else store
-            return work(own)
+    def _snapshot(self) -> Path:
+        """Return a read-only snapshot of the store on disk, made after the last change."""
+        if self._snapshot_path is None:
+            assert self.path is not None
+            folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+            # removed with the store, or at exit if the store is never closed
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            self._snapshot_path = folder / "snapshot"
+            self._store.backup(str(self._snapshot_path))
+        return self._snapshot_path
 
-        return run_in_child(child, timeout)
+    def _changed(self) -> None:
+        """Forget the snapshot of the store on disk: it no longer shows the store."""
+        if self._snapshot_path is not None:
+            shutil.rmtree(self._snapshot_path.parent, ignore_errors=True)
+            self._snapshot_path = None
 
     def solutions(
         self,
@@ -269,7 +287,7 @@ class OxigraphStore(Store):
         if store is self._store:
             return self
         other = object.__new__(OxigraphStore)
-        other.path, other._store, other._digests = self.path, store, {}
+        other.path, other._store, other._digests, other._snapshot_path = None, store, {}, None
         return other
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
@@ -287,6 +305,7 @@ class OxigraphStore(Store):
             raise StoreError(f"the update failed: {error}") from None
         finally:
             if self.path is not None:
+                self._changed()
                 # the graphs may no longer hold their files: load them again next time
                 self._digests.clear()
                 _write_json(self.path / self._DIGESTS, self._digests)
@@ -350,6 +369,7 @@ class OxigraphStore(Store):
         if "_store" not in vars(self):
             return
         if self.path is not None:
+            self._changed()
             self._store.flush()
         del self._store
         if self.path is not None:
@@ -389,27 +409,21 @@ class _OxigraphLoading(Loading):
         self.owner = store
         self.store = store._store
         self.canonical = CanonicalForms()
-        self.written: dict[str, list[ox.NamedNode]] = {}  # target graph -> graphs written
-        self.replaced: set[str] = set()  # targets that held triples before this load
+        self.written: dict[str, ox.NamedNode] = {}  # target graph -> the graph written for it
         self.files: dict[str, Path] = {}
         self.blank_nodes_possible = True
 
-    def _graph_for(self, target: str, *, new_file: bool = True) -> ox.NamedNode:
+    def _graph_for(self, target: str) -> ox.NamedNode:
         """Return the graph to parse a file for ``target`` into.
 
         A later file of the load naming the same graph replaces what an earlier one put there.
         """
         node = ox.NamedNode(target)
         if target in self.written:
-            if not new_file:
-                return self.written[target][-1]
-            for into in self.written.pop(target):
-                self.store.remove_graph(into)
+            self.store.remove_graph(self.written.pop(target))
         fresh = not self.store.contains_named_graph(node)
         into = node if fresh else ox.NamedNode(f"{target}#staging-{uuid.uuid4().hex}")
-        if not fresh:
-            self.replaced.add(target)
-        self.written[target] = [into]
+        self.written[target] = into
         return into
 
     def add(self, path: Path, *, warn: bool = True) -> list[FileFacts]:
@@ -429,7 +443,6 @@ class _OxigraphLoading(Loading):
         form = OX_FORMATS[RDF_SUFFIXES[suffix]]
         into = self._graph_for(target)
         checked: dict[str, Any] = {}
-
         source = _source(path)
 
         def check() -> None:
@@ -522,24 +535,20 @@ class _OxigraphLoading(Loading):
         return facts
 
     def commit(self) -> None:
-        """Move staged graphs over their targets; remember the files of a persistent store."""
-        for target, graphs in self.written.items():
-            node = ox.NamedNode(target)
-            if target in self.replaced:
-                self.store.clear_graph(node)
-            for into in graphs:
-                if into != node:
-                    self.store.update(
-                        f"ADD <{into.value}> TO <{target}> ; DROP GRAPH <{into.value}>"
-                    )
+        """Move staged graphs over their targets (MOVE replaces what a target held).
+
+        A persistent store then remembers the digest of each file.
+        """
+        for target, into in self.written.items():
+            if into.value != target:
+                self.store.update(f"MOVE GRAPH <{into.value}> TO <{target}>")
         self.owner._remember(self.files)
 
     def rollback(self) -> None:
         """Remove every graph this load wrote."""
-        for graphs in self.written.values():
-            for into in graphs:
-                with contextlib.suppress(OSError):
-                    self.store.remove_graph(into)
+        for into in self.written.values():
+            with contextlib.suppress(OSError):
+                self.store.remove_graph(into)
         self.written.clear()
 
 
