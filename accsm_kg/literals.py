@@ -193,8 +193,9 @@ class CanonicalForms:
         literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
         self._scratch.add(ox.Quad(self._subject, self._predicate, literal))
         try:
-            back = next(iter(self._scratch.quads_for_pattern(self._subject, None, None)))
-            return str(back.object.value)
+            back = next(iter(self._scratch.quads_for_pattern(self._subject, None, None))).object
+            assert isinstance(back, ox.Literal)
+            return back.value
         finally:
             self._scratch.clear()
 
