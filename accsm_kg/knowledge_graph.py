@@ -31,10 +31,10 @@ from .sparql import (
     PreparedQuery,
     QueryForm,
     bind,
+    expand_bindings,
     inline_update_bindings,
     prepare,
     prepare_update,
-    to_term,
 )
 from .stores import RemoteStore, Store, StoreName, check_timeout, loading, open_store
 from .terms import curie
@@ -170,21 +170,38 @@ class KnowledgeGraph:
     ) -> Rows:
         """Run a SELECT query; ``bindings`` give values to its variables.
 
-        Values are RDF terms or Python values (see :func:`accsm_kg.sparql.to_term`). The
-        prefixes in :attr:`prefixes` may be used without ``PREFIX`` declarations. Past
-        ``timeout`` seconds (default :attr:`query_timeout`), :class:`QueryTimeoutError` is
-        raised; so for :meth:`ask`, :meth:`construct` and :meth:`update`.
+        A bound value stands wherever its variable stands, in every scope, as if written into
+        the query as a constant (:meth:`accsm_kg.sparql.PreparedQuery.substitute`); a bound
+        variable stays a column. Values are RDF terms or Python values (see
+        :func:`accsm_kg.sparql.to_term`); a list binds several values, and the rows for each
+        (each combination, for several lists) come one after the other. The prefixes in
+        :attr:`prefixes` may be used without ``PREFIX`` declarations. Past ``timeout`` seconds
+        (default :attr:`query_timeout`), :class:`QueryTimeoutError` is raised; so for
+        :meth:`ask`, :meth:`construct` and :meth:`update`.
+
+        >>> kg = load()
+        >>> rows = kg.query("SELECT ?c ?code WHERE { ?c accsm:isoCode ?code }",
+        ...                 {"c": [kg.iri("kg:cambodia"), kg.iri("kg:japan")]})
+        >>> [str(r.code) for r in rows]
+        ['KH', 'JP']
         """
         prepared = self._prepare(sparql, "query", "SELECT")
-        found = self.store.solutions(
-            prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
-        )
-        rows: list[Any] = found.rows
-        columns = prepared.column_order(found.variables)
-        if columns != found.variables:
-            where = [found.variables.index(name) for name in columns]
+        limit = self._timeout(timeout)
+        variables: list[str] = []
+        rows: list[Any] = []
+        convert = None
+        for combination in expand_bindings(bind(prepared, bindings)):
+            found = self.store.solutions(prepared, combination, timeout=limit)
+            variables, convert = found.variables, found.convert
+            rows += found.rows
+        if not variables:  # no combination ran (an empty list): the columns are the query's
+            projected = dict.get(prepared.algebra.algebra, "PV") or []
+            variables = [str(v) for v in projected]
+        columns = prepared.column_order(variables)
+        if columns != variables:
+            where = [variables.index(name) for name in columns]
             rows = [tuple(row[i] for i in where) for row in rows]
-        return Rows(columns, rows, namespaces=self.namespaces, convert=found.convert)
+        return Rows(columns, rows, namespaces=self.namespaces, convert=convert)
 
     def ask(
         self,
@@ -195,7 +212,11 @@ class KnowledgeGraph:
     ) -> bool:
         """Run an ASK query."""
         prepared = self._prepare(sparql, "ask", "ASK")
-        return self.store.ask(prepared, bind(prepared, bindings), timeout=self._timeout(timeout))
+        limit = self._timeout(timeout)
+        return any(
+            self.store.ask(prepared, combination, timeout=limit)
+            for combination in expand_bindings(bind(prepared, bindings))
+        )
 
     def construct(
         self,
@@ -204,11 +225,15 @@ class KnowledgeGraph:
         *,
         timeout: float | None = None,
     ) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound."""
+        """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound.
+
+        With a list bound, the graph holds the triples made for each value.
+        """
         prepared = self._prepare(sparql, "construct", "CONSTRUCT", "DESCRIBE")
-        graph = self.store.construct(
-            prepared, bind(prepared, bindings), timeout=self._timeout(timeout)
-        )
+        limit = self._timeout(timeout)
+        graph = Graph()
+        for combination in expand_bindings(bind(prepared, bindings)):
+            graph += self.store.construct(prepared, combination, timeout=limit)
         for prefix, iri in self.prefixes.items():
             graph.bind(prefix, iri, override=True, replace=True)
         return graph
@@ -225,8 +250,8 @@ class KnowledgeGraph:
         :meth:`query`, :meth:`ask` and :meth:`construct` refuse updates. Every triple written
         or matched must be inside ``GRAPH <...> { }`` (or under ``WITH``), as every triple of the
         knowledge graph lives in the named graph of its file. ``LOAD`` and ``SERVICE`` are
-        refused (they reach the network). ``bindings`` work as for queries, for an update of one
-        ``DELETE``/``INSERT ... WHERE`` operation. Embedded stores apply an update all or
+        refused (they reach the network). ``bindings`` work as for queries, in every operation
+        (a list runs the update once per value). Embedded stores apply an update all or
         nothing; a remote store needs ``update_url`` (:func:`connect`).
 
         >>> kg = load(include_bundled=False)
@@ -235,8 +260,9 @@ class KnowledgeGraph:
         True
         """
         prepared = prepare_update(sparql, self.prefixes)
-        terms = {name.lstrip("?$"): to_term(value) for name, value in (bindings or {}).items()}
-        self.store.update(inline_update_bindings(prepared, terms), timeout=self._timeout(timeout))
+        limit = self._timeout(timeout)
+        for combination in expand_bindings(bind(prepared, bindings)):
+            self.store.update(inline_update_bindings(prepared, combination), timeout=limit)
 
     @property
     def named_queries(self) -> dict[str, NamedQuery]:
@@ -254,7 +280,9 @@ class KnowledgeGraph:
         except KeyError:
             raise UnknownQueryError(name, list(named_queries())) from None
         terms = {
-            key: named.parameter(key).convert(value, self.prefixes)
+            key: [named.parameter(key).convert(v, self.prefixes) for v in value]
+            if isinstance(value, list | tuple)
+            else named.parameter(key).convert(value, self.prefixes)
             for key, value in bindings.items()
         }
         self._prepare(named.sparql, "named_query", "SELECT")

@@ -116,9 +116,31 @@ def test_binding_unknown_variable(kg: KnowledgeGraph) -> None:
 
 
 def test_binding_unsupported_value(kg: KnowledgeGraph) -> None:
-    """A value with no RDF form is refused with a clear error."""
-    with pytest.raises(accsm_kg.BindingError, match="cannot bind a list"):
-        kg.query(HEAD, bindings={"name": ["x"]})
+    """A value with no RDF form, or a set (which has no order), is refused with a clear error."""
+    with pytest.raises(accsm_kg.BindingError, match="cannot bind a dict"):
+        kg.query(HEAD, bindings={"name": {"x": 1}})
+    with pytest.raises(accsm_kg.BindingError, match="no order"):
+        kg.query(HEAD, bindings={"name": {"x"}})
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_a_list_binds_several_values(store: accsm_kg.StoreName) -> None:
+    """A list answers for each value in turn; an empty list answers nothing, with the columns."""
+    kg = accsm_kg.load(store=store)
+    query = "SELECT ?c ?code WHERE { ?c accsm:isoCode ?code }"
+    countries = [kg.iri("kg:japan"), kg.iri("kg:cambodia")]
+    rows = kg.query(query, {"c": countries})
+    assert [(r.c, str(r.code)) for r in rows] == [(countries[0], "JP"), (countries[1], "KH")]
+    empty = kg.query(query, {"c": []})
+    assert len(empty) == 0
+    assert empty.variables == ("c", "code")
+    assert kg.ask("ASK { ?c accsm:isoCode 'KH' }", {"c": countries})
+    assert not kg.ask("ASK { ?c accsm:isoCode 'KH' }", {"c": countries[:1]})
+    graph = kg.construct("CONSTRUCT { ?c accsm:isoCode ?code } WHERE { ?c accsm:isoCode ?code }",
+                         {"c": countries})  # fmt: skip
+    assert len(graph) == 2
+    named = kg.named_query("delegation-heads", country=["kg:cambodia"])
+    assert named == kg.named_query("delegation-heads", country="kg:cambodia")
 
 
 HOSTILE = [
@@ -197,8 +219,8 @@ def test_exported_names() -> None:
     """__all__ lists exactly the public names of the package, once each."""
     public = {n for n in dir(accsm_kg) if not n.startswith("_")} - {
         "cli", "errors", "knowledge_graph", "loading", "publish", "queries", "resources",
-        "results", "sparql", "store", "stores", "literals", "validate", "khmer", "diff", "docs", "release", "terms",
-        "curation",
+        "results", "sparql", "store", "stores", "literals", "validate", "khmer", "diff", "docs",
+        "release", "terms", "curation", "shacl", "synth",
     }  # fmt: skip
     assert set(accsm_kg.__all__) - {"__version__"} == public
     assert len(accsm_kg.__all__) == len(set(accsm_kg.__all__))
