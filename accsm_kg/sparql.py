@@ -140,14 +140,15 @@ class PreparedQuery:
         - a subquery stops projecting ``?x``: every use of it outside is the constant now,
           and SPARQL forbids ``AS ?x`` where ``?x`` is in scope (should nothing be left, it
           projects the value under a name of its own); a subquery's ``SELECT *`` stays;
-        - ``GROUP BY ?x`` becomes ``GROUP BY STR(<value>)`` (one group, as for any constant;
-          a bare constant is not allowed there, and rdflib cannot evaluate ``GROUP BY
-          (<value>)``), ``ORDER BY ?x`` becomes ``ORDER BY (<value>)``, and ``BOUND(?x)``,
-          which takes only a variable, ``true``.
+        - ``GROUP BY ?x`` and ``ORDER BY ?x`` become ``GROUP BY STR(<value>)`` and ``ORDER BY
+          STR(<value>)``: one group, and no change of order, as for any constant (a bare
+          constant is not allowed there, rdflib cannot evaluate ``GROUP BY (<value>)``, and
+          Virtuoso reads ``ORDER BY (20)`` as the 20th column); ``BOUND(?x)``, which takes
+          only a variable, becomes ``true``.
 
         >>> q = prepare("SELECT ?s ?l WHERE { ?s <urn:x:label> ?l } ORDER BY ?l", {})
         >>> print(q.substitute({"l": Literal('a" } #')}))
-        SELECT ?s ("a\" } #" AS ?l) WHERE { ?s <urn:x:label> "a\" } #" } ORDER BY ("a\" } #")
+        SELECT ?s ("a\" } #" AS ?l) WHERE { ?s <urn:x:label> "a\" } #" } ORDER BY STR("a\" } #")
 
         :raises BindingError: a name that is no variable of the query; a variable the query
             assigns (``BIND``, ``VALUES``, ``AS``); a literal where only an IRI can stand (a
@@ -1314,11 +1315,9 @@ def _substitute(plan: _Plan, full_text: str, bindings: Mapping[str, Identifier],
                 parts[2 * slot + 1] = term
             elif role == "project":
                 parts[2 * slot + 1] = f"({term} AS ?{name})"
-            elif role == "order":
-                parts[2 * slot + 1] = f"({term})"
             elif role == "bound":
                 parts[2 * slot + 1] = "true"
-            elif role == "group":  # after BY with no space (BY?x), a space keeps BY a word
+            elif role in ("group", "order"):  # after BY with no space (BY?x), keep BY a word
                 space = " " if parts[2 * slot][-1:].isalnum() else ""
                 parts[2 * slot + 1] = f"{space}STR({term})"
             else:  # sub-project: every use outside the subquery is the constant now
