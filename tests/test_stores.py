@@ -7,6 +7,7 @@ import os
 import warnings
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -14,6 +15,7 @@ from rdflib.namespace import XSD
 
 import accsm_kg
 from accsm_kg.literals import CanonicalForms, is_valid
+from accsm_kg.terms import from_oxigraph
 
 STORES: tuple[accsm_kg.StoreName, ...] = ("oxigraph", "rdflib")
 NUMBERS = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -169,3 +171,37 @@ def test_rows_convert_lazily() -> None:
     first = rows[0]
     assert isinstance(first.s, URIRef)
     assert rows[0] is first
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        ox.NamedNode("https://w3id.org/accsm-kg/id/cambodia"),
+        ox.Literal("ឈី វិជ្ជរ៉ា", language="km"),
+        ox.Literal("Chhy Vichara", language="en-GB"),
+        ox.Literal("plain"),
+        ox.Literal("01", datatype=ox.NamedNode(str(XSD.integer))),
+        ox.Literal("2020-11-02", datatype=ox.NamedNode(str(XSD.date))),
+    ],
+)
+def test_terms_from_the_engine_are_rdflib_terms_like_any_other(term: object) -> None:
+    """Terms made without rdflib's checks equal, hash, print and read like rdflib's own."""
+    made = from_oxigraph(term)
+    if isinstance(term, ox.NamedNode):
+        expected: object = URIRef(term.value)
+    elif term.language:  # type: ignore[attr-defined]
+        expected = Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
+    elif term.datatype.value == str(XSD.string):  # type: ignore[attr-defined]
+        expected = Literal(term.value)  # type: ignore[attr-defined]
+    else:
+        expected = Literal(term.value, datatype=term.datatype.value, normalize=False)  # type: ignore[attr-defined]
+    assert made == expected
+    assert hash(made) == hash(expected)
+    assert made.n3() == expected.n3()  # type: ignore[attr-defined]
+    assert repr(made) == repr(expected)
+    if isinstance(made, Literal):
+        assert isinstance(expected, Literal)
+        assert (made.language, made.datatype, made.value) == (
+            expected.language, expected.datatype, expected.value,
+        )  # fmt: skip
+        assert made.eq(expected)

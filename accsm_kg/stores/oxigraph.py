@@ -219,7 +219,7 @@ class OxigraphStore(Store):
                 # of the query leaves frames in reference cycles, which the garbage collector
                 # may clear from any thread, so no frame may keep them
                 del result
-            return Solutions(variables, rows, _read)
+            return Solutions(variables, rows, _reader())
         data = self._in_child(
             lambda store: (
                 self._on(store)._query(query, bindings).serialize(format=ox.QueryResultsFormat.JSON)
@@ -228,7 +228,8 @@ class OxigraphStore(Store):
         )
         result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         assert isinstance(result, ox.QuerySolutions)
-        return Solutions([v.value for v in result.variables], [tuple(s) for s in result], _read)
+        rows = [tuple(s) for s in result]
+        return Solutions([v.value for v in result.variables], rows, _reader())
 
     def select(
         self,
@@ -239,7 +240,7 @@ class OxigraphStore(Store):
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query with Oxigraph's engine; rows of rdflib terms."""
         found = self.solutions(query, bindings, timeout=timeout)
-        return found.variables, [tuple(map(_read, row)) for row in found.rows]
+        return found.variables, [tuple(map(found.convert, row)) for row in found.rows]
 
     def ask(
         self,
@@ -383,8 +384,23 @@ class OxigraphStore(Store):
         raise AttributeError(name)
 
 
-def _read(term: Any) -> Node:
-    return None if term is None else from_oxigraph(term)  # type: ignore[return-value]
+def _reader() -> Callable[[Any], Node]:
+    """Return a converter to rdflib terms that converts each distinct term of a result once.
+
+    Answers repeat their terms (the same IRI in many rows), and an rdflib literal costs far
+    more to make than a lookup.
+    """
+    made: dict[Any, Node] = {}
+
+    def read(term: Any) -> Node:
+        if term is None:
+            return None  # type: ignore[return-value]
+        found = made.get(term)
+        if found is None:
+            found = made[term] = from_oxigraph(term)
+        return found
+
+    return read
 
 
 def _for(format: str, prefixes: dict[str, str]) -> dict[str, str] | None:
