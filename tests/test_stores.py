@@ -182,6 +182,11 @@ def test_rows_convert_lazily() -> None:
         ox.Literal("plain"),
         ox.Literal("01", datatype=ox.NamedNode(str(XSD.integer))),
         ox.Literal("2020-11-02", datatype=ox.NamedNode(str(XSD.date))),
+        ox.Literal("+7", datatype=ox.NamedNode(str(XSD.integer))),
+        ox.Literal("12345678901234567890", datatype=ox.NamedNode(str(XSD.integer))),
+        ox.Literal("0001-01-01", datatype=ox.NamedNode(str(XSD.date))),
+        ox.Literal("2020-11-02+07:00", datatype=ox.NamedNode(str(XSD.date))),
+        ox.Literal("1.50", datatype=ox.NamedNode(str(XSD.decimal))),
     ],
 )
 def test_terms_from_the_engine_are_rdflib_terms_like_any_other(term: object) -> None:
