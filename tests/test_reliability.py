@@ -508,15 +508,3 @@ def test_streamed_file_with_an_error_adds_nothing(tmp_path: Path, resources: Pat
     with pytest.raises(accsm_kg.EmptyFileError):
         kg.add(resources / "load" / "empty.ttl")
     assert set(kg.store.quads()) == before
-
-
-def test_huge_benchmark_runs_small(tmp_path: Path) -> None:
-    """benchmarks/huge.py generates, streams and measures a file (here 2 MB, not 1 GB)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "huge.py"), "--size", "2MB",
-         "--folder", str(tmp_path)],
-        capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
-    assert "triples loaded" in done.stdout
-    assert "peak RSS" in done.stdout
-    assert not list(tmp_path.glob("*.ttl"))  # the generated file is removed afterwards
