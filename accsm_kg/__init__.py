@@ -37,6 +37,7 @@ from .errors import (
     TurtleSyntaxError,
     UnknownQueryError,
     UnsupportedFileError,
+    UnsupportedShapesError,
 )
 from .knowledge_graph import PREFIXES, KnowledgeGraph, connect, load
 from .publish import DumpFormat
@@ -95,6 +96,7 @@ __all__ = [
     "TurtleSyntaxError",
     "UnknownQueryError",
     "UnsupportedFileError",
+    "UnsupportedShapesError",
     "ValidationReport",
     "Violation",
     "__version__",

@@ -22,6 +22,8 @@
     ├── OptionError                    (ValueError) an option given a value it cannot take,
     │                                  such as a timeout of 0 seconds
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
+    │   └── UnsupportedShapesError     (NotImplementedError) a SHACL feature the SPARQL engine
+    │                                  does not compile; engine="pyshacl" validates it
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
     ├── CurationError                  (ValueError) curated rows that cannot be imported,
@@ -86,6 +88,7 @@ __all__ = [
     "TurtleSyntaxError",
     "UnknownQueryError",
     "UnsupportedFileError",
+    "UnsupportedShapesError",
 ]
 
 SHACL_SPEC = "https://www.w3.org/TR/shacl/"
@@ -275,6 +278,20 @@ class ShapesError(AccsmKgError, ValueError):
 
     def __init__(self, message: str) -> None:
         super().__init__(f"{message} (for reference, see {SHACL_SPEC})")
+
+
+class UnsupportedShapesError(ShapesError, NotImplementedError):
+    """Shapes that use a SHACL feature the SPARQL engine does not compile.
+
+    The shapes may well be valid: validate them with pySHACL (``engine="pyshacl"``).
+    """
+
+    def __init__(self, shape: str, feature: str, anchor: str) -> None:
+        # past ShapesError.__init__, which would name the spec a second time
+        super(ShapesError, self).__init__(
+            f"{shape}: {feature} is not compiled to SPARQL; validate with pySHACL "
+            f'(engine="pyshacl") instead (see {SHACL_SPEC}#{anchor})'
+        )
 
 
 class DumpError(AccsmKgError, OSError):

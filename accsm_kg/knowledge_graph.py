@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,12 +22,21 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from .errors import EmptyFileError, QueryError, QueryFormError, ShapesError, UnknownQueryError
+from .errors import (
+    EmptyFileError,
+    OptionError,
+    QueryError,
+    QueryFormError,
+    ShapesError,
+    UnknownQueryError,
+    UnsupportedShapesError,
+)
 from .loading import FileFacts, expand_paths, imports_needed, parse_file
 from .publish import format_for, resolve_format
 from .queries import NamedQuery, expand_iri, named_queries
 from .resources import bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
+from .shacl import compile_shapes
 from .sparql import (
     PreparedQuery,
     QueryForm,
@@ -36,9 +46,9 @@ from .sparql import (
     prepare,
     prepare_update,
 )
-from .stores import RemoteStore, Store, StoreName, check_timeout, loading, open_store
+from .stores import OxigraphStore, RemoteStore, Store, StoreName, check_timeout, loading, open_store
 from .terms import curie
-from .validate import ValidationReport, khmer_date_violations, validate_graph
+from .validate import Engine, ValidationReport, khmer_date_violations, validate_graph
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
 
@@ -299,24 +309,44 @@ class KnowledgeGraph:
             graph.add((s, p, o))
         return graph
 
-    def validate(self, shapes: str | Path | Iterable[str | Path] | None = None) -> ValidationReport:
+    def validate(
+        self,
+        shapes: str | Path | Iterable[str | Path] | None = None,
+        *,
+        engine: Engine | None = None,
+    ) -> ValidationReport:
         """Validate the graph with SHACL: the bundled shapes, or the shapes given.
 
-        ``shapes`` is a file or folder, or several. Khmer dates are checked too: each
+        ``shapes`` is a file or folder, or several. ``engine`` picks who validates:
+        ``"sparql"`` compiles the shapes to SPARQL queries run on the store itself
+        (:mod:`accsm_kg.shacl`), ``"pyshacl"`` runs pySHACL, the reference, on a copy of the
+        graph; both give the same report. By default, ``"sparql"`` on Oxigraph, ``"pyshacl"``
+        on the rdflib store (whose SPARQL engine is the slower of the two there) and on servers
+        (whose SPARQL dialects differ: Virtuoso refuses a property path with no fixed end).
+        Shapes using a feature the SPARQL engine does not compile raise
+        :class:`~accsm_kg.errors.UnsupportedShapesError` with ``engine="sparql"``, and are
+        validated by pySHACL when no engine is named. Khmer dates are checked too: each
         ``accsm:khmerDate`` must name the same day as the ``schema:startDate`` beside it (the
         lunar calendar is computed by :mod:`accsm_kg.khmer`).
+
+        >>> load().validate(engine="sparql") == load().validate(engine="pyshacl")
+        True
         """
-        if shapes is None:
-            files = shapes_paths()
-        else:
-            files = expand_paths([shapes] if isinstance(shapes, str | Path) else list(shapes))
-        shapes_graph = Graph()
-        for path in files:
+        if engine not in (None, "sparql", "pyshacl"):
+            raise OptionError(f"engine is 'sparql' or 'pyshacl', not {engine!r}")
+        shapes_graph = _shapes_graph(tuple(_shapes_files(shapes)))
+        chosen = engine or ("sparql" if isinstance(self.store, OxigraphStore) else "pyshacl")
+        report = None
+        if chosen == "sparql":
             try:
-                shapes_graph += parse_file(Path(path)).triples
-            except EmptyFileError:
-                raise ShapesError(f"{path}: the shapes file is empty, it holds no shape") from None
-        report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
+                compiled = compile_shapes(shapes_graph)
+            except UnsupportedShapesError:
+                if engine == "sparql":
+                    raise
+            else:
+                report = compiled.run(self.store.select_text, namespaces=self.namespaces)
+        if report is None:
+            report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
         dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
         return report.with_violations(khmer_date_violations(dates))
 
@@ -374,6 +404,29 @@ class KnowledgeGraph:
     ) -> None:
         """Close the graph."""
         self.close()
+
+
+def _shapes_files(shapes: str | Path | Iterable[str | Path] | None) -> list[Path]:
+    if shapes is None:
+        return list(shapes_paths())
+    return expand_paths([shapes] if isinstance(shapes, str | Path) else list(shapes))
+
+
+@lru_cache(maxsize=8)
+def _shapes_graph(files: tuple[Path, ...], stamps: tuple[int, ...] | None = None) -> Graph:
+    """Return the shapes of ``files`` in one graph, parsed once while the files stay the same.
+
+    The same graph (the same blank nodes) lets the SPARQL engine reuse its compiled queries.
+    """
+    if stamps is None:
+        return _shapes_graph(files, tuple(path.stat().st_mtime_ns for path in files))
+    graph = Graph()
+    for path in files:
+        try:
+            graph += parse_file(Path(path)).triples
+        except EmptyFileError:
+            raise ShapesError(f"{path}: the shapes file is empty, it holds no shape") from None
+    return graph
 
 
 def load(

@@ -1,4 +1,4 @@
-"""SHACL validation with pySHACL, and the report it gives.
+"""SHACL validation with pySHACL, and the report it gives (also given by :mod:`accsm_kg.shacl`).
 
 >>> from accsm_kg import load
 >>> report = load().validate()
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KHMER_DATE_CHECK",
+    "Engine",
     "Severity",
     "ValidationReport",
     "Violation",
@@ -40,6 +41,11 @@ KHMER_DATE_CHECK = URIRef("https://w3id.org/accsm-kg/shapes#KhmerDateAgreesWithD
 _KHMER_DATE = URIRef("https://w3id.org/accsm-kg/ontology#khmerDate")
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
+
+#: The validators: the shapes compiled to SPARQL and run on the store
+#: (:func:`accsm_kg.shacl.validate_with_sparql`), or pySHACL, the reference
+#: (:func:`validate_graph`).
+Engine = TypingLiteral["sparql", "pyshacl"]
 
 
 @dataclass(frozen=True)

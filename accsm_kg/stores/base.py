@@ -21,7 +21,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import OptionError, QueryTimeoutError, StoreError
 from ..loading import FileFacts, ParsedFile, graph_facts, parse_any
-from ..sparql import PreparedQuery
+from ..sparql import PreparedQuery, prepare
 
 __all__ = [
     "COUNT_TRIPLES",
@@ -90,6 +90,14 @@ class Store(ABC):
         """Run a SELECT query; its rows stay in the engine's terms until read."""
         variables, rows = self.select(query, bindings, timeout=timeout)
         return Solutions(variables, list(rows))
+
+    def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
+        """Run a complete SELECT (its own PREFIX lines, no bindings) over the union of the graphs.
+
+        For queries the library writes itself (the SHACL shapes compiled to SPARQL), which need
+        none of the checks a user's query gets; rows of rdflib terms.
+        """
+        return self.select(prepare(text, {}), {})[1]
 
     @abstractmethod
     def select(

@@ -231,6 +231,16 @@ class OxigraphStore(Store):
         rows = [tuple(s) for s in result]
         return Solutions([v.value for v in result.variables], rows, _reader())
 
+    def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
+        """Run a complete SELECT of the library's own over the union of the graphs."""
+        result = self._store.query(text, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        try:
+            read = _reader()
+            return [tuple(map(read, solution)) for solution in result]
+        finally:
+            del result  # freed by this thread, as in solutions()
+
     def select(
         self,
         query: PreparedQuery,

@@ -231,6 +231,23 @@ class RemoteStore(Store):
     def _select_text(self, text: str) -> list[tuple[Node | None, ...]]:
         return self.select(prepare(text, {}), {})[1]
 
+    def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
+        """Run a complete SELECT of the library's own on the server, over the dataset's graphs."""
+        graphs = self.graphs if self.graphs is not None else self._server_graphs()
+        dataset = {"default-graph-uri": graphs, "named-graph-uri": graphs} if graphs else {}
+        response = self._post(
+            self.query_url,
+            {"query": text, **dataset},
+            "application/sparql-results+json",
+            retry=True,
+        )
+        document = self._json(response, "results")
+        variables = list(document["head"]["vars"])
+        return [
+            tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
+            for b in document["results"]["bindings"]
+        ]
+
     def select(
         self,
         query: PreparedQuery,
