@@ -28,6 +28,7 @@ from .queries import named_queries
 from .release import make_release
 from .results import Rows
 from .sparql import prepare
+from .validate import Engine
 
 __all__ = ["main"]
 
@@ -217,8 +218,17 @@ def queries() -> None:
     help="SHACL shapes files to use instead of the bundled shapes (repeatable).",
 )
 @click.option("--no-bundled", is_flag=True, help="Validate only PATHS, without the bundled data.")
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default=None,
+    help="sparql: the shapes as SPARQL queries on the store (the default, fast); "
+    "pyshacl: pySHACL, the reference. Both give the same report.",
+)
 @_errors_exit_2
-def validate(paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool) -> None:
+def validate(
+    paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool, engine: Engine | None
+) -> None:
     """Validate the bundled data, plus PATHS, against the SHACL shapes.
 
     Exits 0 when the data conforms, 1 when it does not (the violations are printed), 2 when a
@@ -227,7 +237,7 @@ def validate(paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool
     if no_bundled and not paths:
         raise click.UsageError("nothing to validate: give PATHS, or leave out --no-bundled")
     kg = load(*paths, include_bundled=not no_bundled)
-    report = kg.validate(shapes or None)
+    report = kg.validate(shapes or None, engine=engine)
     click.echo(str(report))
     sys.exit(0 if report.conforms else 1)
 

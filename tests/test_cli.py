@@ -113,6 +113,16 @@ def test_validate_exit_codes(resources: Path) -> None:
     assert "accsm:delegationSize" in out
 
 
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_validate_engines_print_the_same_report(resources: Path, engine: str) -> None:
+    """validate --engine picks the validator; both print the same findings."""
+    fixture = str(resources / "shapes" / "delegation-size-not-positive.ttl")
+    code, out, _ = run("validate", fixture, "--engine", engine)
+    assert code == 1
+    assert out == run("validate", fixture)[1]
+    assert run("validate", "--engine", "nosuch")[0] == 2
+
+
 def test_validate_bad_file_exits_2(resources: Path) -> None:
     """A data file that does not parse is bad input (2), not a finding (1)."""
     code, _, err = run("validate", str(resources / "load" / "bad-date.ttl"))
