@@ -98,10 +98,10 @@ class KnowledgeGraph:
 
         Each file goes into a named graph of its own. N-Quads (``.nq``) and TriG (``.trig``)
         files, such as dumps, fill the graphs they name (given by name, not found in folders).
-        All or nothing: if any
-        file fails to parse, none is added and the error names the file and line. A persistent
-        store skips the files it already holds unchanged. ``owl:imports`` are read from the
-        offline catalog of vocabularies (never fetched), and added as graphs of their own.
+        All or nothing: if any file fails to parse, none is added and the error names the file
+        and line. A persistent store skips the files it already holds unchanged. ``owl:imports``
+        are read from the offline catalog of vocabularies (never fetched), and added as graphs
+        of their own.
 
         On the Oxigraph store, each file is parsed by Oxigraph straight into the store; a
         literal it keeps in another form (``"01"^^xsd:integer`` as ``"1"``) is told by a
