@@ -412,14 +412,17 @@ def _shapes_files(shapes: str | Path | Iterable[str | Path] | None) -> list[Path
     return expand_paths([shapes] if isinstance(shapes, str | Path) else list(shapes))
 
 
-@lru_cache(maxsize=8)
-def _shapes_graph(files: tuple[Path, ...], stamps: tuple[int, ...] | None = None) -> Graph:
+def _shapes_graph(files: tuple[Path, ...]) -> Graph:
     """Return the shapes of ``files`` in one graph, parsed once while the files stay the same.
 
     The same graph (the same blank nodes) lets the SPARQL engine reuse its compiled queries.
     """
-    if stamps is None:
-        return _shapes_graph(files, tuple(path.stat().st_mtime_ns for path in files))
+    stamps = tuple((path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    return _parsed_shapes(files, stamps)
+
+
+@lru_cache(maxsize=8)
+def _parsed_shapes(files: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) -> Graph:
     graph = Graph()
     for path in files:
         try:

@@ -134,8 +134,8 @@ def _string(text: str, language: str | None) -> Literal:
 _STRING = str(XSD.string)
 
 
-_INTEGER = re.compile(r"[+-]?\d+\Z")
-_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z")
+_INTEGER = re.compile(r"[+-]?\d+\Z", re.ASCII)
+_DAY = re.compile(r"\d{4}-\d\d-\d\d\Z", re.ASCII)
 # Values of the commonest datatypes, read as rdflib reads them, but without its detours.
 _FAST_VALUES: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
     str(XSD.integer): (_INTEGER, int),

@@ -210,10 +210,10 @@ def loading(store: Store) -> Iterator[Loading]:
     batch = store.begin_load()
     try:
         yield batch
+        batch.commit()
     except BaseException:
         batch.rollback()
         raise
-    batch.commit()
 
 
 class Cancelled(Exception):

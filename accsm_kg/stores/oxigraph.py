@@ -65,6 +65,7 @@ _ONTOLOGY_FACTS = f"""SELECT ?kind ?iri WHERE {{
   FILTER(isIRI(?iri))
 }}"""
 _HAS_BLANK_NODES = "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
+_HAS_LIST = "ASK { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?o FILTER(isBlank(?s)) }"
 # The formats of a dump, by the names of accsm_kg.publish.FORMATS.
 _DUMP_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -309,7 +310,7 @@ class OxigraphStore(Store):
         :class:`QueryTimeoutError` is raised.
         """
         try:
-            run_with_timeout(lambda stop: self._store.update(text), timeout)
+            run_with_timeout(lambda stop: self._update_now(text), timeout)
         except SyntaxError as error:
             raise StoreError(f"Oxigraph cannot run this update: {error}") from None
         except RuntimeError as error:  # e.g. DROP GRAPH of a graph there is not (no SILENT)
@@ -321,6 +322,12 @@ class OxigraphStore(Store):
                 self._digests.clear()
                 _write_json(self.path / self._DIGESTS, self._digests)
                 self._store.flush()
+
+    def _update_now(self, text: str) -> None:
+        """Run an update; a store on disk forgets its snapshot once the update is done."""
+        self._store.update(text)
+        if self.path is not None:
+            self._changed()
 
     # -- contents ---------------------------------------------------------------------------
 
@@ -448,7 +455,7 @@ class _OxigraphLoading(Loading):
         if target in self.written:
             self.store.remove_graph(self.written.pop(target))
         fresh = not self.store.contains_named_graph(node)
-        into = node if fresh else ox.NamedNode(f"{target}#staging-{uuid.uuid4().hex}")
+        into = node if fresh else ox.NamedNode(f"urn:x-accsm-kg:staging:{uuid.uuid4().hex}")
         self.written[target] = into
         return into
 
@@ -493,7 +500,7 @@ class _OxigraphLoading(Loading):
         if next(iter(self.store.quads_for_pattern(None, None, None, into)), None) is None:
             check_start(path, 1 << 16)  # a file of white space only is refused, as by decode
         found: LiteralCheck = checked["found"]
-        self._label_blank_nodes(into, target)
+        self._label_blank_nodes([into], target)
         facts = self._facts(path, URIRef(target), into)
         warn_rewritten(facts, found.rewritten, warn=warn)
         self.files[target] = path
@@ -519,38 +526,50 @@ class _OxigraphLoading(Loading):
                 graphs[target] = self._graph_for(target)
             batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, graphs[target]))
         self.store.bulk_extend(batch)
+        self._label_blank_nodes(list(graphs.values()), own)  # shared by the file's graphs
         parts = []
         for target, into in sorted(graphs.items()):
-            self._label_blank_nodes(into, target)
             parts.append(self._facts(path, URIRef(target), into))
             self.files[target] = path
         if parts:
             warn_rewritten(parts[0], found.rewritten, warn=warn)
         return parts
 
-    def _label_blank_nodes(self, into: ox.NamedNode, target: str) -> None:
-        """Give the blank nodes of a graph labels that depend on its content only.
+    def _label_blank_nodes(self, graphs: list[ox.NamedNode], scope_of: str) -> None:
+        """Give the blank nodes of a file's graphs labels that depend on their content only.
 
         The parser labels blank nodes at random, which would make every dump of the same data
-        differ. RDFC-1.0 canonical labels, prefixed with a digest of the graph's name so that
-        two files' blank nodes stay apart, make the same file give the same labels every time.
+        differ. RDFC-1.0 canonical labels, prefixed with a digest of the file's graph name so
+        that two files' blank nodes stay apart, make the same file give the same labels every
+        time; a blank node shared by two graphs of one file stays one node.
         """
-        if not self.blank_nodes_possible or not self.store.query(
-            _HAS_BLANK_NODES, default_graph=into
-        ):
+        if not any(self._has_blank_nodes(graph) for graph in graphs):
             return
-        quads = list(self.store.quads_for_pattern(None, None, None, into))
-        dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        dataset = ox.Dataset(
+            quad
+            for graph in graphs
+            for quad in self.store.quads_for_pattern(None, None, None, graph)
+        )
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        scope = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
+        scope = hashlib.sha256(scope_of.encode("utf-8")).hexdigest()[:12]
 
         def label(term: Any) -> Any:
             return ox.BlankNode(f"b{scope}{term.value}") if type(term) is ox.BlankNode else term
 
-        labelled = [ox.Quad(label(q.subject), q.predicate, label(q.object), into) for q in dataset]
+        labelled = [
+            ox.Quad(label(q.subject), q.predicate, label(q.object), q.graph_name) for q in dataset
+        ]
         labelled.sort(key=str)  # the dataset's own order is not stable from run to run
-        self.store.remove_graph(into)
+        for graph in graphs:
+            self.store.remove_graph(graph)
         self.store.extend(labelled)
+
+    def _has_blank_nodes(self, graph: ox.NamedNode) -> bool:
+        """Whether a graph holds a blank node; the text of its file was looked at first."""
+        if self.blank_nodes_possible:
+            return bool(self.store.query(_HAS_BLANK_NODES, default_graph=graph))
+        # a collection, ( ... ), is the one way to write blank nodes without _: or [
+        return bool(self.store.query(_HAS_LIST, default_graph=graph))
 
     def _facts(self, path: Path, target: URIRef, into: ox.NamedNode) -> FileFacts:
         facts = FileFacts(path, [target])
@@ -565,9 +584,22 @@ class _OxigraphLoading(Loading):
 
         A persistent store then remembers the digest of each file.
         """
-        for target, into in self.written.items():
-            if into.value != target:
-                self.store.update(f"MOVE GRAPH <{into.value}> TO <{target}>")
+        # one update, so one transaction; a staged file with no triple left no staging graph,
+        # and its target is emptied
+        operations = [
+            f"MOVE GRAPH <{into.value}> TO <{target}>"
+            if self.store.contains_named_graph(into)
+            else f"DROP SILENT GRAPH <{target}>"
+            for target, into in self.written.items()
+            if into.value != target
+        ]
+        if operations:
+            try:
+                self.store.update(" ;\n".join(operations))
+            except (OSError, RuntimeError) as error:
+                raise StoreError(
+                    f"the loaded files could not replace their graphs: {error}"
+                ) from None
         self.owner._remember(self.files)
 
     def rollback(self) -> None:
