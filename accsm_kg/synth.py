@@ -29,21 +29,20 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
+import io
 import random
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TextIO, get_args
 from typing import Literal as TypingLiteral
-from typing import TextIO, get_args
 
 from rdflib import URIRef
 
-from .errors import DumpError, OptionError
+from .errors import OptionError
 from .khmer import lunar_date, to_khmer_digits
+from .publish import atomic_stream
 
 __all__ = [
     "DEFAULT_FAULT_KINDS",
@@ -235,44 +234,25 @@ def generate(
             known = ", ".join(get_args(FaultKind))
             raise OptionError(f"unknown fault kind(s) {unknown!r}; the kinds are: {known}")
     target = Path(path)
-    if target.is_dir():
-        raise DumpError(f"{target}: is a folder; give a file name to write to")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise DumpError(f"{target}: the folder {folder} does not exist")
     sizes = _Sizes.for_size(triples, seed)
     if faults > len(sizes.fault_candidates()):
         raise OptionError(
             f"{faults} faults asked for, but {triples:,} triples hold only "
             f"{len(sizes.fault_candidates())} meetings to put them on"
         )
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            writer = _Turtle(out, progress)
-            injected = _Generator(sizes, writer, faults, kinds).run()
-            out.flush()
-            os.fchmod(out.fileno(), _new_file_mode(target))
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise DumpError(f"{target}: could not be written: {error.strerror or error}") from error
-    return Synthesis(target, writer.triples, seed, injected)
+    made: list[tuple[int, tuple[Fault, ...]]] = []
 
+    def write(out: IO[bytes]) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+        writer = _Turtle(text, progress)
+        injected = _Generator(sizes, writer, faults, kinds).run()
+        text.flush()
+        text.detach()  # the caller syncs and closes the file
+        made.append((writer.triples, injected))
 
-def _new_file_mode(path: Path) -> int:
-    # mkstemp makes the file private (0600): give it the mode any new file gets, or keep the
-    # mode of the file it replaces
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    atomic_stream(target, write)
+    written, injected = made[0]
+    return Synthesis(target, written, seed, injected)
 
 
 # -- Turtle text ----------------------------------------------------------------------------
