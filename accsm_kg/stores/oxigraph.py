@@ -165,14 +165,6 @@ class OxigraphStore(Store):
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _query(self, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Any:
-        text = inline_bindings(query, bindings) if bindings else query.full_text
-        try:
-            # without FROM, the default graph is the union of the named graphs, as on rdflib
-            return self._store.query(text, use_default_graph_as_union=not query.has_dataset)
-        except SyntaxError as error:  # our parser accepted it: a dialect difference
-            raise StoreError(f"Oxigraph cannot run this query: {error}") from None
-
     def _in_child(self, work: Callable[[ox.Store], T], timeout: float | None) -> T:
         """Return ``work(store)``; with a timeout, in a child process killed when it is up."""
         if timeout is None:
@@ -211,26 +203,23 @@ class OxigraphStore(Store):
     ) -> Solutions:
         """Run a SELECT query; its rows are Oxigraph terms until read."""
         if timeout is None:
-            result = self._query(query, bindings)
-            try:
-                variables = [v.value for v in result.variables]
-                rows = [tuple(solution) for solution in result]
-            finally:
-                # Oxigraph's results must be freed by the thread that made them; rdflib's parse
-                # of the query leaves frames in reference cycles, which the garbage collector
-                # may clear from any thread, so no frame may keep them
-                del result
-            return Solutions(variables, rows, _reader())
-        data = self._in_child(
-            lambda store: (
-                self._on(store)._query(query, bindings).serialize(format=ox.QueryResultsFormat.JSON)
-            ),
-            timeout,
-        )
-        result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        assert isinstance(result, ox.QuerySolutions)
-        rows = [tuple(s) for s in result]
-        return Solutions([v.value for v in result.variables], rows, _reader())
+            result = _query(self._store, query, bindings)
+        else:
+            data = self._in_child(
+                lambda store: _query(store, query, bindings).serialize(
+                    format=ox.QueryResultsFormat.JSON
+                ),
+                timeout,
+            )
+            result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        try:
+            variables = [v.value for v in result.variables]
+            return Solutions(variables, [tuple(solution) for solution in result], _reader())
+        finally:
+            # Oxigraph's results must be freed by the thread that made them; rdflib's parse of
+            # the query leaves frames in reference cycles, which the garbage collector may
+            # clear from any thread, so no frame may keep them
+            del result
 
     def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
         """Run a complete SELECT of the library's own over the union of the graphs."""
@@ -261,7 +250,7 @@ class OxigraphStore(Store):
         timeout: float | None = None,
     ) -> bool:
         """Run an ASK query with Oxigraph's engine."""
-        return self._in_child(lambda store: bool(self._on(store)._query(query, bindings)), timeout)
+        return self._in_child(lambda store: bool(_query(store, query, bindings)), timeout)
 
     def construct(
         self,
@@ -272,11 +261,11 @@ class OxigraphStore(Store):
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query with Oxigraph's engine."""
         if timeout is None:
-            triples: Any = self._query(query, bindings)
+            triples: Any = _query(self._store, query, bindings)
         else:
             data = self._in_child(
-                lambda store: (
-                    self._on(store)._query(query, bindings).serialize(format=ox.RdfFormat.N_TRIPLES)
+                lambda store: _query(store, query, bindings).serialize(
+                    format=ox.RdfFormat.N_TRIPLES
                 ),
                 timeout,
             )
@@ -293,14 +282,6 @@ class OxigraphStore(Store):
             for t in triples
         )
         return graph
-
-    def _on(self, store: ox.Store) -> OxigraphStore:
-        """Return this store's query methods bound to another handle of the same data."""
-        if store is self._store:
-            return self
-        other = object.__new__(OxigraphStore)
-        other.path, other._store, other._digests, other._snapshot_path = None, store, {}, None
-        return other
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
         """Run SPARQL Update with Oxigraph's engine, in one transaction.
@@ -399,6 +380,16 @@ class OxigraphStore(Store):
         if name == "_store":
             raise StoreError("this Oxigraph store is closed; load the knowledge graph again")
         raise AttributeError(name)
+
+
+def _query(store: ox.Store, query: PreparedQuery, bindings: Mapping[str, Identifier]) -> Any:
+    """Run ``query`` on ``store``, its bound values written in as constants."""
+    text = inline_bindings(query, bindings) if bindings else query.full_text
+    try:
+        # without FROM, the default graph is the union of the named graphs, as on rdflib
+        return store.query(text, use_default_graph_as_union=not query.has_dataset)
+    except SyntaxError as error:  # our parser accepted it: a dialect difference
+        raise StoreError(f"Oxigraph cannot run this query: {error}") from None
 
 
 def _reader() -> Callable[[Any], Node]:
