@@ -27,7 +27,7 @@ from ..errors import (
     StoreError,
 )
 from ..loading import ParsedFile
-from ..sparql import PreparedQuery, inline_bindings, prepare
+from ..sparql import PreparedQuery, inline_bindings
 from ..terms import from_sparql_json, is_valid_iri, to_sparql
 from .base import COUNT_TRIPLES, Quad, Store
 
@@ -123,10 +123,10 @@ class RemoteStore(Store):
             return _checked(response, url)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _dataset(self, query: PreparedQuery) -> dict[str, list[str]]:
-        # a query naming its own dataset (FROM, FROM NAMED) keeps it: the protocol would
-        # otherwise replace it by ours
-        if query.has_dataset:
+    def _dataset(self, own: bool = False) -> dict[str, list[str]]:
+        # a query naming its own dataset (FROM, FROM NAMED: ``own``) keeps it: the protocol
+        # would otherwise replace it by ours
+        if own:
             return {}
         graphs = self.graphs if self.graphs is not None else self._server_graphs()
         if not graphs:
@@ -170,7 +170,7 @@ class RemoteStore(Store):
         text = inline_bindings(query, bindings)
         return self._post(
             self.query_url,
-            {"query": text, **self._dataset(query)},
+            {"query": text, **self._dataset(query.has_dataset)},
             accept,
             retry=True,
             timeout=timeout,
@@ -225,28 +225,28 @@ class RemoteStore(Store):
 
     def graph_names(self) -> list[URIRef]:
         """Return the named graphs of the dataset."""
-        rows = self._select_text("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select_text("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(URIRef(str(row[0])) for row in rows if isinstance(row[0], URIRef))
-
-    def _select_text(self, text: str) -> list[tuple[Node | None, ...]]:
-        return self.select(prepare(text, {}), {})[1]
 
     def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
         """Run a complete SELECT of the library's own on the server, over the dataset's graphs."""
-        graphs = self.graphs if self.graphs is not None else self._server_graphs()
-        dataset = {"default-graph-uri": graphs, "named-graph-uri": graphs} if graphs else {}
         response = self._post(
             self.query_url,
-            {"query": text, **dataset},
+            {"query": text, **self._dataset()},
             "application/sparql-results+json",
             retry=True,
         )
+        return self._rows(response)[1]
+
+    def _rows(self, response: httpx.Response) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Return the variables and rows (rdflib terms) of SPARQL JSON results."""
         document = self._json(response, "results")
         variables = list(document["head"]["vars"])
-        return [
+        rows = [
             tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
             for b in document["results"]["bindings"]
         ]
+        return variables, rows
 
     def select(
         self,
@@ -256,14 +256,7 @@ class RemoteStore(Store):
         timeout: float | None = None,
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query on the server."""
-        response = self._query(query, bindings, "application/sparql-results+json", timeout)
-        document = self._json(response, "results")
-        variables = list(document["head"]["vars"])
-        rows = [
-            tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
-            for b in document["results"]["bindings"]
-        ]
-        return variables, rows
+        return self._rows(self._query(query, bindings, "application/sparql-results+json", timeout))
 
     def ask(
         self,
@@ -295,13 +288,13 @@ class RemoteStore(Store):
 
     def quads(self) -> Iterator[Quad]:
         """Yield every triple of the named graphs with its graph (fetched in one query)."""
-        for s, p, o, g in self._select_text("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        for s, p, o, g in self.select_text("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
             if s is not None and p is not None and o is not None and isinstance(g, URIRef):
                 yield s, p, o, g
 
     def __len__(self) -> int:
         """Return the number of distinct triples in the named graphs."""
-        rows = self._select_text(COUNT_TRIPLES)
+        rows = self.select_text(COUNT_TRIPLES)
         return int(str(rows[0][0]))
 
     def close(self) -> None:
