@@ -60,7 +60,6 @@ __all__ = [
     "parse_dataset",
     "parse_file",
     "parse_files",
-    "resolve_imports",
     "syntax_error",
     "warn_rewritten",
 ]
@@ -366,38 +365,6 @@ def parse_any(path: Path) -> list[ParsedFile]:
     if path.suffix.lower() in DATASET_SUFFIXES:
         return parse_dataset(path)
     return [parse_file(path)]
-
-
-def resolve_imports(
-    files: Iterable[ParsedFile], loaded: Callable[[URIRef], bool] = lambda _: False
-) -> list[ParsedFile]:
-    """Return the vocabularies the ``owl:imports`` of ``files`` need, from the offline catalog.
-
-    Imports are followed through the vocabularies too. An import is satisfied by an ontology
-    one of ``files`` declares, by one ``loaded`` says the store holds, or by the catalog;
-    nothing is ever fetched.
-
-    :raises ImportNotFoundError: an import is none of those.
-    """
-    pending = list(files)
-    declared: set[URIRef] = set()
-    for parsed in pending:
-        declared.update(_ontology_iris(parsed.triples))
-    added: dict[Path, ParsedFile] = {}
-    while pending:
-        parsed = pending.pop()
-        imports = {o for o in parsed.triples.objects(None, OWL.imports) if isinstance(o, URIRef)}
-        for iri in sorted(imports):
-            if iri in declared or loaded(iri):
-                continue
-            local = vocabulary_path(str(iri))
-            if local is None:
-                raise ImportNotFoundError(str(parsed.path), str(iri), sorted(VOCABULARIES))
-            if local not in added:
-                added[local] = parse_file(local)
-                declared.update(_ontology_iris(added[local].triples))
-                pending.append(added[local])
-    return list(added.values())
 
 
 def imports_needed(
