@@ -57,12 +57,15 @@ __all__ = [
     "AccsmKgWarning",
     "AuthenticationError",
     "BindingError",
+    "BlankNodeLimitError",
     "CanonicalFormWarning",
     "CurationError",
     "DumpError",
     "EmptyFileError",
     "EncodingError",
+    "EntityExpansionError",
     "FormatError",
+    "GraphConflictError",
     "ImportNotFoundError",
     "InvalidLiteralError",
     "KhmerDateError",
@@ -70,6 +73,8 @@ __all__ = [
     "KhmerNumeralError",
     "LoadError",
     "NoRdfFilesError",
+    "NoTripleWarning",
+    "NotAFileError",
     "OptionError",
     "QueryError",
     "QueryFormError",
@@ -85,8 +90,11 @@ __all__ = [
     "SourceNotFoundError",
     "SparqlSyntaxError",
     "StoreError",
+    "StoreWarning",
+    "TokenTooLargeError",
     "TurtleSyntaxError",
     "UnknownQueryError",
+    "UnreadableFileError",
     "UnsupportedFileError",
     "UnsupportedShapesError",
 ]
@@ -177,6 +185,64 @@ class EmptyFileError(LoadError, ValueError):
     def __init__(self, filename: str) -> None:
         super().__init__(f"{filename}: the file is empty; an RDF file holds at least one triple")
         self.filename = filename
+
+
+class NotAFileError(LoadError, ValueError):
+    """A path that exists but is no regular file or folder (a named pipe, a device, a socket)."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"{path}: {kind}, not a file; accsm-kg reads RDF from files and folders")
+        self.filename = path
+
+
+class UnreadableFileError(LoadError, OSError):
+    """A file that exists but cannot be read (no permission, an I/O error)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: cannot be read: {reason}")
+        self.filename = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TokenTooLargeError(LoadError, ValueError):
+    """A file holding one literal or IRI longer than the parser reads (16 MiB)."""
+
+    def __init__(self, path: str, line: int | None) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(
+            f"{where}: a literal or IRI longer than 16 MiB, more than Oxigraph's parser reads; "
+            "keep large texts outside the graph and link to them"
+        )
+        self.filename = path
+        self.lineno = line
+
+
+class EntityExpansionError(LoadError, ValueError):
+    """An XML file whose DOCTYPE entities would expand far beyond its own size, or fetch a file."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__(f"{path}: {what}")
+        self.filename = path
+
+
+class GraphConflictError(LoadError):
+    """A file that fills a named graph already loaded from other files, which it would replace."""
+
+    def __init__(self, path: str, graph: str, others: list[str]) -> None:
+        held = (
+            f"loaded from {', '.join(others[:3])}{' and more' if len(others) > 3 else ''}"
+            if others
+            else "not loaded from this file"
+        )
+        super().__init__(
+            f"{path}: fills the named graph <{graph}>, which already holds triples {held}; "
+            "loading it would replace them. Load the files in one call to add them up, or pass "
+            "replace=True to replace the graph"
+        )
+        self.filename = path
+        self.graph = graph
 
 
 class NoRdfFilesError(LoadError, FileNotFoundError):
@@ -385,6 +451,22 @@ class KhmerDateMismatchError(KhmerDateError):
         self.found = found
 
 
+class BlankNodeLimitError(AccsmKgError, ValueError):
+    """Blank nodes too many and too alike to be given canonical labels in reasonable time.
+
+    RDFC-1.0 tells apart blank nodes that look alike by exploring the structure around each;
+    its work grows much faster than their number.
+    """
+
+    def __init__(self, alike: int, limit: int, shape: str) -> None:
+        super().__init__(
+            f"{alike} blank nodes alike in one structure (such as _:a in: {shape[:300]}), more "
+            f"than the {limit} whose canonical labels (RDFC-1.0) can be found in reasonable "
+            "time; give those nodes IRIs"
+        )
+        self.alike = alike
+
+
 class ReleaseError(AccsmKgError, ValueError):
     """A release that cannot be made as asked: a bad version, a checker that is missing."""
 
@@ -403,6 +485,24 @@ class RoundTripError(ReleaseError):
 
 class AccsmKgWarning(UserWarning):
     """The root of the warnings accsm-kg gives."""
+
+
+class NoTripleWarning(AccsmKgWarning):
+    """A file that parses but holds no triple (only comments or declarations): an empty graph.
+
+    A file with no text at all is refused instead (:class:`EmptyFileError`).
+    """
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            f"{filename}: the file holds no triple, only comments or declarations; "
+            "its graph is empty"
+        )
+        self.filename = filename
+
+
+class StoreWarning(AccsmKgWarning):
+    """Something in a store's own files was unreadable and is rebuilt (nothing is lost)."""
 
 
 class CanonicalFormWarning(AccsmKgWarning):

@@ -1,7 +1,10 @@
 """Write the knowledge graph to files, atomically.
 
 A dump is written to a temporary file beside its target and renamed over it only once complete,
-so a reader never sees half a file and a failed dump leaves the previous one intact.
+so a reader never sees half a file and a failed dump leaves the previous one intact. A
+temporary is named ``.NAME.accsm-kg.PID.RANDOM.tmp``: the next write to NAME removes those
+whose writer (PID) is no longer running, so a killed writer leaves nothing behind for long.
+Writing through a symbolic link updates the file it points to; the link stays a link.
 
 >>> FORMATS["turtle"].suffix, FORMATS["nquads"].keeps_graphs
 ('.ttl', True)
@@ -10,7 +13,9 @@ so a reader never sees half a file and a failed dump leaves the previous one int
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +37,10 @@ __all__ = [
     "atomic_write",
     "dump_quads",
     "format_for",
+    "leftovers",
     "resolve_format",
+    "sync_folder",
+    "temporary_prefix",
 ]
 
 #: The formats :meth:`~accsm_kg.KnowledgeGraph.dump` writes.
@@ -91,33 +99,118 @@ def resolve_format(name: str) -> str:
     return key
 
 
+#: The tag of a dump's temporary files: ``.NAME.accsm-kg.PID.RANDOM.tmp``.
+TEMPORARY_TAG = "accsm-kg"
+
+
+def _stem(name: str) -> str:
+    """Return ``name``, or a digest of it where a temporary named after it would be too long."""
+    if len(os.fsencode(name)) <= 200:
+        return name
+    return hashlib.sha256(os.fsencode(name)).hexdigest()[:32]
+
+
+def temporary_prefix(target: Path, tag: str = TEMPORARY_TAG) -> str:
+    """Return how this process's temporaries for ``target`` begin: ``.NAME.TAG.PID.``.
+
+    >>> temporary_prefix(Path("out/kg.nt")) == f".kg.nt.accsm-kg.{os.getpid()}."
+    True
+    """
+    return f".{_stem(Path(target).name)}.{tag}.{os.getpid()}."
+
+
+def _running(pid: int) -> bool:
+    """Tell whether process ``pid`` may still be running (so its temporaries are in use)."""
+    if pid <= 0 or pid == os.getpid():
+        return True  # never signal a process group; this process's own are in use
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:
+        return True  # running, as another user
+    return True
+
+
+def leftovers(target: Path, tag: str = TEMPORARY_TAG) -> list[Path]:
+    """Return the temporaries for ``target`` beside it whose writer is no longer running.
+
+    Those of a writer still at work, and those of other targets, are never listed.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    pattern = re.compile(
+        rf"\.{re.escape(_stem(target.name))}\.{re.escape(tag)}\.([0-9]+)\.[A-Za-z0-9_]+\.tmp"
+    )
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries]
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is not None and not _running(int(match.group(1))):
+            found.append(folder / name)
+    return sorted(found)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames done in ``folder`` durable, where the system lets a folder be synced."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     atomic_stream(path, lambda out: out.write(data))
 
 
+def _real_target(path: Path) -> Path:
+    """Return the file ``path`` links to, or ``path`` itself when it is no symbolic link."""
+    if not path.is_symlink():
+        return path
+    real = Path(os.path.realpath(path))
+    if real.is_symlink():
+        raise DumpError(f"{path}: the symbolic link leads round in a loop; give a file to dump to")
+    return real
+
+
 def atomic_stream(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Have ``write`` fill a temporary file beside ``path``, then rename it over ``path``.
 
-    If ``write`` fails, the temporary file is removed and ``path`` is left as it was.
+    If ``write`` fails, the temporary file is removed and ``path`` is left as it was. Where
+    ``path`` is a symbolic link, the file it points to is replaced and the link kept. The
+    temporaries of earlier writers of ``path`` that were killed are removed first.
     """
     path = Path(path)
     if path.is_dir():
         raise DumpError(f"{path}: is a folder; give a file name to dump to")
-    folder = path.parent if str(path.parent) else Path(".")
+    real = _real_target(path)
+    folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
         raise DumpError(f"{path}: the folder {folder} does not exist")
+    for leftover in leftovers(real):
+        _remove(str(leftover))
     temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(
+            prefix=temporary_prefix(real), suffix=".tmp", dir=folder
+        )
         with os.fdopen(handle, "wb") as out:
             write(out)
             out.flush()
             # mkstemp makes the file private (0600): give it the mode any new file would have,
             # or keep the mode of the file it replaces
-            os.fchmod(out.fileno(), _mode_for(path))
+            os.fchmod(out.fileno(), _mode_for(real))
             os.fsync(out.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, real)
+        temporary = None
+        sync_folder(folder)
     except OSError as error:
         _remove(temporary)
         raise DumpError(f"{path}: could not be written: {error.strerror or error}") from error

@@ -9,6 +9,10 @@ then objects), prefixes are declared in a fixed order, and nothing else varies. 
 parsed back before anything is written, by rdflib, by Oxigraph and (where it is installed and
 reads the format) by ``rapper``, and must give back exactly the graph it was made from.
 
+A release is written into a new hidden folder beside its target and moved into place whole, so
+the target holds one whole release, the earlier one or the new one; in the instant between the
+two renames of the swap it is missing, the earlier one beside it, put back by the next run.
+
 >>> import datetime as dt, tempfile
 >>> from accsm_kg import load
 >>> with tempfile.TemporaryDirectory() as folder:
@@ -22,10 +26,13 @@ reads the format) by ``rapper``, and must give back exactly the graph it was mad
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import secrets
 import shutil
 import subprocess
 import warnings
@@ -38,10 +45,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import AccsmKgError, ReleaseError, RoundTripError
+from .errors import BlankNodeLimitError, ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
-from .publish import atomic_write
+from .publish import leftovers, sync_folder, temporary_prefix
 from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, shapes_paths
 from .terms import to_oxigraph
 
@@ -173,8 +180,58 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     <BlankNode value=c14n0>
     """
     dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    canonicalize(dataset)
     return sorted(dataset, key=_quad_key)
+
+
+#: The most blank nodes alike (the same triples but for other blank nodes) that one structure
+#: may hold for RDFC-1.0: telling them apart costs about the cube of their number.
+MOST_ALIKE = 256
+
+
+def canonicalize(dataset: ox.Dataset) -> None:
+    """Give ``dataset``'s blank nodes their RDFC-1.0 labels, if that can be done in good time.
+
+    :raises BlankNodeLimitError: a structure of blank nodes holds more than :data:`MOST_ALIKE`
+        nodes that only their neighbours tell apart (a chain of ``[ :p [ :p ... ] ]``, a list of
+        one value repeated), on which RDFC-1.0 would run for hours.
+    """
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    signatures: dict[str, list[str]] = {}
+    for quad in dataset:
+        ends = [t.value for t in (quad.subject, quad.object) if type(t) is ox.BlankNode]
+        if not ends:
+            continue
+        if len(ends) == 2:
+            parent[root(ends[0])] = root(ends[1])
+        for node in set(ends):
+            signatures.setdefault(node, []).append(
+                " ".join(
+                    ("_:a" if t.value == node else "_:z") if type(t) is ox.BlankNode else str(t)
+                    for t in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+                    if type(t) is not ox.DefaultGraph
+                )
+            )
+    alike: dict[tuple[str, str], list[str]] = {}
+    for node, lines in signatures.items():
+        alike.setdefault((root(node), "; ".join(sorted(set(lines)))), []).append(node)
+    counts: dict[str, int] = {}
+    shapes: dict[str, str] = {}
+    for (component, shape), nodes in alike.items():
+        if len(nodes) > 1:
+            counts[component] = counts.get(component, 0) + len(nodes)
+            shapes.setdefault(component, shape)
+    worst = max(counts.items(), key=lambda item: item[1], default=None)
+    if worst is not None and worst[1] > MOST_ALIKE:
+        raise BlankNodeLimitError(worst[1], MOST_ALIKE, shapes[worst[0]])
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
 
 
 def _triples(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -227,8 +284,8 @@ def _same(found: Iterable[ox.Quad], expected: Sequence[ox.Quad]) -> str | None:
     want = ox.Dataset(expected)
     if len(got) != len(want):
         return f"it holds {len(got)} triples, not {len(want)}"
-    got.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    want.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    canonicalize(got)
+    canonicalize(want)
     if got != want:
         missing = sorted(str(q) for q in want if q not in got)
         return f"it is not the same graph (e.g. it lacks {missing[0] if missing else '?'})"
@@ -490,6 +547,17 @@ _OWN_FILES = frozenset(
 )
 
 
+#: Files an earlier writer killed mid-write may have left in a release folder: they go with it.
+_OWN_TEMPORARY = re.compile(
+    rf"\.(?:{'|'.join(re.escape(name) for name in sorted(_OWN_FILES))})"
+    r"\.(?:accsm-kg\.[0-9]+\.)?[A-Za-z0-9_]+\.tmp"
+)
+#: Tags of the folders beside a release's target: a release being written, and the earlier
+#: release moved aside while the new one takes its place.
+_STAGING = "accsm-kg-release"
+_REPLACED = "accsm-kg-replaced"
+
+
 def _check_folder(target: Path) -> None:
     """Raise :class:`ReleaseError` unless ``target`` is missing, empty or holds a release alone.
 
@@ -500,9 +568,15 @@ def _check_folder(target: Path) -> None:
         return
     if not target.is_dir():
         raise ReleaseError(f"{target}: not a folder; give the folder to write the release into")
+    if os.path.ismount(os.path.realpath(target)):
+        raise ReleaseError(
+            f"{target}: a mount point; a release replaces its folder whole, so give a folder "
+            "inside it"
+        )
     try:
         others = sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir()
-                        if p.name not in _OWN_FILES or p.is_dir())  # fmt: skip
+                        if (p.name not in _OWN_FILES and not _OWN_TEMPORARY.fullmatch(p.name))
+                        or p.is_dir())  # fmt: skip
     except OSError as error:
         raise ReleaseError(f"{target}: the folder cannot be read: {error.strerror}") from error
     if others:
@@ -514,18 +588,120 @@ def _check_folder(target: Path) -> None:
         )
 
 
-def _write(target: Path, contents: Sequence[tuple[str, bytes]], *, has_inferred: bool) -> None:
-    """Write each file atomically into ``target``, the last one last.
+def _recover(target: Path, real: Path) -> None:
+    """Clear what killed releases into ``real`` left beside it, putting an earlier one back.
 
-    An earlier release there loses its ``SHA256SUMS`` first (a folder without it is not
-    complete) and its inferred triples if this release has none.
+    A release killed while being written leaves its folder; one killed between moving the
+    earlier release aside and moving itself in leaves ``real`` missing and the earlier release
+    aside, which goes back in place. Those of a release still running are left alone.
     """
-    for name in (_SUMS, *(() if has_inferred else (_INFERRED,))):
-        (target / name).unlink(missing_ok=True)
-    for name, content in contents:
-        # SHA256SUMS last: a folder that has it is complete.
-        atomic_write(target / name, content)
-        (target / name).chmod(0o644)  # published files are for everyone to read
+    for staging in leftovers(real, _STAGING):
+        shutil.rmtree(staging, ignore_errors=True)
+    replaced = leftovers(real, _REPLACED)
+    if replaced and not os.path.lexists(real):
+        earlier = max(replaced, key=_modified)
+        try:
+            os.rename(earlier, real)
+        except OSError as error:
+            raise ReleaseError(
+                f"{target}: the earlier release, moved aside to {earlier} by a release that "
+                f"was stopped, cannot be put back: {error.strerror or error}"
+            ) from error
+        replaced.remove(earlier)
+    for folder in replaced:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _modified(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _new_folder(real: Path, tag: str) -> Path:
+    """Make an empty hidden folder beside ``real``, named for it, this process and ``tag``."""
+    while True:
+        folder = real.parent / f"{temporary_prefix(real, tag)}{secrets.token_hex(4)}.tmp"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write a new file, readable by everyone (published files are), and sync it."""
+    with path.open("xb") as out:
+        out.write(data)
+        out.flush()
+        os.fchmod(out.fileno(), 0o644)
+        os.fsync(out.fileno())
+
+
+def _swap(staging: Path, real: Path) -> None:
+    """Put ``staging`` in the place of ``real``; an earlier release there is removed after.
+
+    Should the move fail, ``real`` is as it was and ``staging`` still where it was.
+    """
+    if not real.exists():
+        os.rename(staging, real)
+        return
+    try:
+        cwd_inside = os.getcwd() == str(real)
+    except OSError:
+        cwd_inside = False
+    aside = _new_folder(real, _REPLACED)
+    try:
+        os.rename(real, aside)  # over the empty folder just made: the name is this run's
+    except BaseException:
+        with contextlib.suppress(OSError):
+            aside.rmdir()
+        raise
+    try:
+        os.rename(staging, real)
+    except BaseException:
+        os.rename(aside, real)
+        raise
+    if cwd_inside:
+        os.chdir(real)  # this process stood in the earlier release: stand in the new one
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _write(target: Path, real: Path, contents: Sequence[tuple[str, bytes]]) -> None:
+    """Write the files into a new folder beside ``real`` (``target`` resolved), then swap.
+
+    An earlier release there stays whole until the new one is; then the two are swapped.
+    """
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        staging = _new_folder(real, _STAGING)
+    except OSError as error:
+        raise ReleaseError(
+            f"{target}: the release cannot be written beside it, in {real.parent} (it is made "
+            f"there, then moved into place): {error.strerror or error}"
+        ) from error
+    try:
+        for name, content in contents:
+            try:
+                _write_file(staging / name, content)
+            except OSError as error:
+                raise ReleaseError(
+                    f"{target / name}: cannot be written: {error.strerror or error}"
+                ) from error
+        if real.is_dir():
+            staging.chmod(real.stat().st_mode & 0o7777)
+        sync_folder(staging)
+        try:
+            _swap(staging, real)
+        except OSError as error:
+            raise ReleaseError(
+                f"{target}: the release cannot be moved into place: {error.strerror or error}"
+            ) from error
+        sync_folder(real.parent)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def make_release(
@@ -542,6 +718,11 @@ def make_release(
 ) -> Release:
     """Write a release of ``kg`` into ``folder`` (made if missing) and return what was written.
 
+    The release is made in a hidden folder beside ``folder`` and moved into its place once
+    whole; an earlier release there stays whole until then. What a release that was killed
+    left beside ``folder`` is cleared first (an earlier release it had moved aside goes back).
+    Where ``folder`` is a symbolic link, the folder it points to is replaced and the link kept.
+
     :param version: the release's version, ``X.Y.Z`` (semantic versioning: no leading
         zeros; a pre-release such as ``1.0.0-rc.1`` is allowed).
     :param issued: the date it is issued (today by default); with the version, the only input
@@ -554,7 +735,8 @@ def make_release(
     :raises ReleaseError: a version that is not ``X.Y.Z``, a base URL that is not an absolute
         URL, rapper required and missing, a folder holding files other than a release's own
         (an earlier release's files are replaced; anything else is refused, by name, before
-        any work), or a folder or file that cannot be written.
+        any work), a mount point (a release replaces its folder whole), or a folder or file
+        that cannot be written.
     :raises RoundTripError: a file did not parse back to the graph it was made from; nothing
         is written then.
     """
@@ -566,6 +748,13 @@ def make_release(
     if base_url is not None:
         _check_base_url(base_url)
     target = Path(folder)
+    real = Path(os.path.realpath(target))
+    if real.is_symlink():
+        raise ReleaseError(
+            f"{target}: the symbolic link leads round in a loop; give the folder to write the "
+            "release into"
+        )
+    _recover(target, real)
     _check_folder(target)
     issued = issued if issued is not None else dt.date.today()
     base = base_url if base_url is not None else f"{RELEASE_BASE}{version}/"
@@ -620,18 +809,7 @@ def make_release(
 
     sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
     listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ReleaseError(f"{target}: the folder cannot be made: {error.strerror}") from error
-    try:
-        contents = [*((made.name, made.data) for made in files), (_SUMS, listing)]
-        _write(target, contents, has_inferred=bool(inferred))
-    except AccsmKgError:
-        raise
-    except OSError as error:
-        where = error.filename or target
-        raise ReleaseError(f"{where}: cannot be written: {error.strerror or error}") from error
+    _write(target, real, [*((made.name, made.data) for made in files), (_SUMS, listing)])
     return Release(
         version=version,
         issued=issued,

@@ -281,7 +281,7 @@ def test_nothing_is_written_when_a_file_does_not_parse_back(
     monkeypatch.setattr(release_module, "_serialise", drop_a_line)
     with pytest.raises(RoundTripError, match=r"accsm-kg\.nt: read back with rdflib"):
         make_release(kg, tmp_path / "out", version="0.1.0", issued=ISSUED, rapper=False)
-    assert not (tmp_path / "out").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_version_is_refused(kg: KnowledgeGraph, tmp_path: Path) -> None:
@@ -337,6 +337,7 @@ def test_a_release_replaces_an_earlier_one_in_place(tmp_path: Path) -> None:
     lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     assert {line.split("  ", 1)[1] for line in lines} == set(made.sha256)
     assert '"0.2.0"' in (folder / "accsm-kg-void.ttl").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary beside it
 
 
 def test_a_folder_holding_other_files_is_refused(
@@ -379,14 +380,15 @@ def test_cli_release_into_a_folder_of_other_files_exits_2(tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["stray.ttl"]
 
 
-def test_an_interrupted_rewrite_leaves_no_sha256sums(
+def test_an_interrupted_rewrite_leaves_the_earlier_release_whole(
     kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over an earlier release, SHA256SUMS goes first, so a half-written folder lacks it."""
+    """A release failing mid-write over an earlier one leaves that one whole, and no temporary."""
     folder = tmp_path / "r"
     make_release(kg, folder, version="0.1.0", issued=ISSUED, rapper=False)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
     written: list[str] = []
-    write = release_module.atomic_write
+    write = release_module._write_file
 
     def fail_second(path: Path, data: bytes) -> None:
         if written:
@@ -394,11 +396,12 @@ def test_an_interrupted_rewrite_leaves_no_sha256sums(
         written.append(path.name)
         write(path, data)
 
-    monkeypatch.setattr(release_module, "atomic_write", fail_second)
-    with pytest.raises(ReleaseError, match="cannot be written"):
+    monkeypatch.setattr(release_module, "_write_file", fail_second)
+    with pytest.raises(ReleaseError, match=r"r/accsm-kg-ontology\.owl: cannot be written"):
         make_release(kg, folder, version="0.2.0", issued=ISSUED, rapper=False)
     assert written == ["accsm-kg-ontology.ttl"]
-    assert not (folder / "SHA256SUMS").exists()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
 
 
 def test_missing_rapper_is_named(
@@ -488,11 +491,13 @@ def test_unwritable_release_is_a_release_error(
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(release_module, "atomic_write", refuse)
-    with pytest.raises(
-        ReleaseError, match=r"accsm-kg-ontology\.ttl: cannot be written: Permission"
-    ):
+    monkeypatch.setattr(release_module, "_write_file", refuse)
+    with pytest.raises(ReleaseError) as caught:
         make_release(kg, tmp_path / "r", version="0.1.0", issued=ISSUED, rapper=False)
+    assert str(caught.value).startswith(
+        f"{tmp_path / 'r' / 'accsm-kg-ontology.ttl'}: cannot be written: Permission"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_local_files_do_not_tie_a_release_to_their_folder(
