@@ -34,19 +34,28 @@ import io
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from .errors import AccsmKgError, BindingError, CurationError, EmptyFileError, EncodingError
+from .errors import (
+    AccsmKgError,
+    BindingError,
+    CurationError,
+    EmptyFileError,
+    EncodingError,
+    LoadError,
+)
 from .knowledge_graph import PREFIXES, KnowledgeGraph, load
 from .loading import decode, expand_paths, parse_file
 from .publish import atomic_write
@@ -60,6 +69,10 @@ from .resources import (
     shapes_paths,
     vocabulary_paths,
 )
+from .terms import is_valid_iri
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "Column",
@@ -481,20 +494,57 @@ class CurationRow:
     cells: dict[str, list[str]]
 
 
-def _cell_values(value: Any) -> list[str]:
-    """Return the texts of a YAML value; a mapping (or a list of them) is not a text value."""
+#: How deep YAML values may nest (a file of rows needs 5 levels), and how many values the
+#: aliases of a YAML file may repeat beyond those it writes out: an alias of an alias of ...
+#: doubles its values at each step, and refusing more keeps the work of reading a file in
+#: proportion to its size.
+_DEPTH_LIMIT = 20
+_ALIAS_LIMIT = 10_000
+_TOO_DEEP = (
+    f"more than {_DEPTH_LIMIT} deep; a row is a mapping of column to value, and a value a text "
+    "or a list of texts"
+)
+#: Digits beyond which a number is text: a YAML number is kept as written, and a cell is no
+#: integer (Python will not print one of more than 4300 digits; a sexagesimal one grows fast).
+_NUMBER_LIMIT = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)``, cut short for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text_value(text: str) -> list[str]:
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(
+            f"a control character (U+{ord(control.group()):04X}) is not text; remove it"
+        )
+    text = text.strip()
+    return [text] if text else []
+
+
+def _cell_values(value: object) -> list[str]:
+    """Return the texts of a YAML value: a text, a number, a date, or a list of them.
+
+    :raises ValueError: a mapping, a set or binary data, or a control character in a text.
+    """
     if value is None:
         return []
-    if isinstance(value, list | tuple):
+    if isinstance(value, list):
         return [v for item in value for v in _cell_values(item)]
-    if isinstance(value, dict):
+    if isinstance(value, dict | tuple):  # a tuple is a pair of !!omap or !!pairs
         raise ValueError("not a text value (a mapping; write the value itself)")
+    if isinstance(value, set | bytes):
+        what = "a set" if isinstance(value, set) else "binary data"
+        raise ValueError(f"not a text value ({what}; write the value itself)")
     if isinstance(value, dt.datetime | dt.date):
         return [value.isoformat()]
     if isinstance(value, bool):
         return ["true" if value else "false"]
-    text = str(value).strip()
-    return [text] if text else []
+    return _text_value(str(value))
 
 
 def _read_text(path: Path) -> str:
@@ -527,27 +577,158 @@ _BARE_LITERAL_CELL = re.compile(
 
 
 def _read_csv(path: Path) -> list[CurationRow]:
-    text = _BARE_LITERAL_CELL.sub(lambda m: '"""' + m[1] + '""' + m[2] + '"', _read_text(path))
+    text = _read_text(path)
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = text.count("\n", 0, nul) + 1, nul - text.rfind("\n", 0, nul)
+        raise CurationError(
+            f"{path}: line {line}, column {column}: a NUL character, which no text holds; is "
+            "the file UTF-16? (in a spreadsheet, save as 'CSV UTF-8')"
+        )
+    text = _BARE_LITERAL_CELL.sub(lambda m: '"""' + m[1] + '""' + m[2] + '"', text)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    twice = sorted({name for name in header if name and header.count(name) > 1})
-    if twice:
-        problems = [f"{path}: line 1, column {name}: in the header twice" for name in twice]
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        counts = Counter(header)
+        twice = sorted(name for name, count in counts.items() if name and count > 1)
+        if twice:
+            problems = [f"{path}: line 1, column {name}: in the header twice" for name in twice]
+            raise CurationError.listing(path, problems)
+        rows = []
+        problems = []
+        for record in reader:
+            if None in record:
+                raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
+            cells = {}
+            for key, value in record.items():
+                try:
+                    cells[key.strip()] = [
+                        v for part in (value or "").split(_SEPARATOR) for v in _text_value(part)
+                    ]
+                except ValueError as error:
+                    problems.append(f"{path}: row {reader.line_num}, column {key.strip()}: {error}")
+            rows.append(CurationRow(reader.line_num, cells))
+    except csv.Error as error:
+        message = str(error)
+        if message.startswith("field larger than field limit"):
+            message = (
+                f"a cell of more than {csv.field_size_limit():,} characters; is it a file of "
+                "rows? (a quote left open runs on to the end of the file)"
+            )
+        raise CurationError(f"{path}: line {reader.reader.line_num}: {message}") from None
+    if problems:
         raise CurationError.listing(path, problems)
-    rows = []
-    for record in reader:
-        if None in record:
-            raise CurationError(f"{path}: row {reader.line_num}: more cells than columns")
-        cells = {
-            k.strip(): [v.strip() for v in (value or "").split(_SEPARATOR) if v.strip()]
-            for k, value in record.items()
-        }
-        rows.append(CurationRow(reader.line_num, cells))
     return rows
 
 
+@cache
+def _row_loader() -> Callable[[str, Path], yaml.SafeLoader]:
+    """Return PyYAML's safe loader, bounded: how deep values nest, how far aliases expand.
+
+    It refuses, naming the file and line, a value nested too deep, an alias inside its own
+    anchor (a value that never ends), and aliases that would repeat :data:`_ALIAS_LIMIT` values
+    more than the file writes out (an alias of an alias of ... doubles its values at each step).
+    A date that is no day (``2020-02-30``) and a long number are read as the text written, for
+    the cells' checks to report; a value its tag cannot read (``!!int x``) is a YAML error.
+    """
+    import yaml
+
+    class RowLoader(yaml.SafeLoader):
+        def __init__(self, text: str, path: Path) -> None:
+            super().__init__(text)
+            self.name = str(path)  # marks name the file, not "<unicode string>"
+            self.path = path
+            self.depth = 0
+            self.open_anchors: set[str] = set()
+            self.sizes: dict[int, tuple[int, int]] = {}  # id of a node: its values, its depth
+            self.aliased = 0  # values aliases repeat
+            self.written = 0  # values written out
+
+        def refuse(self, event: yaml.Event, problem: str) -> NoReturn:
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise CurationError(f"{self.path}: line {line}: {problem}")
+
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+            event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+            key = index.value if isinstance(index, yaml.ScalarNode) else None
+            value_of = f", the value of {key}," if isinstance(key, str) else ""
+            if isinstance(event, yaml.AliasEvent):
+                anchor = event.anchor
+                if anchor in self.open_anchors:
+                    self.refuse(
+                        event,
+                        f"*{anchor}{value_of} is inside its own anchor &{anchor}, so its value "
+                        "never ends; write the values out",
+                    )
+                target = self.anchors.get(anchor)
+                if target is not None:  # else PyYAML reports an undefined alias
+                    size, height = self.sizes[id(target)]
+                    self.aliased += size
+                    if self.aliased > self.written + _ALIAS_LIMIT:
+                        self.refuse(
+                            event,
+                            f"*{anchor}{value_of} expands aliases beyond "
+                            f"{self.written + _ALIAS_LIMIT:,} values (a file's aliases may repeat "
+                            f"{_ALIAS_LIMIT:,} values more than it writes out); write the values "
+                            "out",
+                        )
+                    if self.depth + height > _DEPTH_LIMIT:
+                        self.refuse(event, f"*{anchor}{value_of} nests values {_TOO_DEEP}")
+                return super().compose_node(parent, index)  # type: ignore[arg-type]
+            if self.depth >= _DEPTH_LIMIT:
+                self.refuse(event, f"values nested {_TOO_DEEP}")
+            anchor = getattr(event, "anchor", None)
+            self.depth += 1
+            self.written += 1
+            if anchor is not None:
+                self.open_anchors.add(anchor)
+            try:
+                node = super().compose_node(parent, index)  # type: ignore[arg-type]
+            finally:
+                self.depth -= 1
+                self.open_anchors.discard(anchor)
+            if isinstance(node, yaml.SequenceNode):
+                children = [self.sizes[id(child)] for child in node.value]
+            elif isinstance(node, yaml.MappingNode):
+                children = [self.sizes[id(child)] for pair in node.value for child in pair]
+            else:
+                children = []
+            self.sizes[id(node)] = (
+                1 + sum(size for size, _ in children),
+                1 + max((height for _, height in children), default=0),
+            )
+            return node
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, LookupError, AttributeError):  # e.g. !!int x, !!bool x
+                shown = _shown(node.value) if isinstance(node, yaml.ScalarNode) else "a collection"
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{shown} is not a value of {node.tag}", node.start_mark
+                ) from None
+
+        def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+            if len(node.value) > _NUMBER_LIMIT:
+                return node.value
+            return super().construct_yaml_int(node)
+
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, AttributeError):  # no such day (2020-02-30), or no timestamp
+                return node.value
+
+    RowLoader.add_constructor("tag:yaml.org,2002:int", RowLoader.construct_yaml_int)
+    RowLoader.add_constructor("tag:yaml.org,2002:timestamp", RowLoader.construct_yaml_timestamp)
+    return RowLoader
+
+
 def _yaml_duplicates(path: Path, node: Any) -> list[str]:
-    """Return a problem for each key given twice in a mapping of the YAML document ``node``."""
+    """Return a problem for each key given twice in a mapping of the YAML document ``node``.
+
+    A node reached again through an alias is read once.
+    """
     import yaml
 
     problems: list[str] = []
@@ -559,24 +740,32 @@ def _yaml_duplicates(path: Path, node: Any) -> list[str]:
             (
                 v.value
                 for k, v in node.value
-                if k.value == "rows" and isinstance(v, yaml.SequenceNode)
+                if isinstance(k, yaml.ScalarNode)
+                and k.value == "rows"
+                and isinstance(v, yaml.SequenceNode)
             ),
             [],
         )
     numbers = {id(item): n for n, item in enumerate(rows, start=1)}
+    seen_nodes: set[int] = set()
 
     def walk(item: Any, number: int | None) -> None:
+        if id(item) in seen_nodes:
+            return
+        seen_nodes.add(id(item))
         if isinstance(item, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in item.value:
-                line = key.start_mark.line + 1
-                name = str(key.value)
-                if isinstance(key, yaml.ScalarNode) and name in seen:
-                    where = f"row {number}, column {name}" if number else f"key {name}"
-                    problems.append(
-                        f"{path}: {where}: given twice (lines {seen[name]} and {line}); keep one"
-                    )
-                seen.setdefault(name, line)
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    name = str(key.value)
+                    if name in seen:
+                        where = f"row {number}, column {name}" if number else f"key {name}"
+                        problems.append(
+                            f"{path}: {where}: given twice (lines {seen[name]} and {line}); "
+                            "keep one"
+                        )
+                    seen.setdefault(name, line)
                 walk(value, number)
         elif isinstance(item, yaml.SequenceNode):
             for child in item.value:
@@ -589,7 +778,16 @@ def _yaml_duplicates(path: Path, node: Any) -> list[str]:
 def _read_yaml(path: Path) -> tuple[str | None, list[CurationRow]]:
     import yaml
 
-    loader = yaml.SafeLoader(_read_text(path))
+    text = _read_text(path)
+    try:
+        loader = _row_loader()(text, path)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        raise CurationError(
+            f"{path}: line {line}, column {column}: the character U+{error.character:04X}, which "
+            "YAML does not allow in a file; remove it (or write it as an escape in quotes)"
+        ) from None
     try:
         node = loader.get_single_node()
         duplicates = _yaml_duplicates(path, node)
@@ -614,8 +812,8 @@ def _read_yaml(path: Path) -> tuple[str | None, list[CurationRow]]:
     for number, record in enumerate(document, start=1):
         if not isinstance(record, dict):
             problems.append(
-                f"{path}: row {number}: {record!r} is not a row; a row is a mapping of column "
-                "to value (column: value, each on its own line)"
+                f"{path}: row {number}: {_shown(record)} is not a row; a row is a mapping of "
+                "column to value (column: value, each on its own line)"
             )
             continue
         cells = {}
@@ -634,10 +832,14 @@ def read_rows(path: Path) -> tuple[str | None, list[CurationRow]]:
     """Read a CSV or YAML file of rows, UTF-8 encoded (a byte-order mark is allowed).
 
     Return the template kind the file names (YAML ``kind:``), if any, and the rows, numbered as a
-    curator sees them (a CSV's line, a YAML list's item).
+    curator sees them (a CSV's line, a YAML list's item). The work is in proportion to the file:
+    YAML aliases that would repeat more than 10,000 values beyond those written out, and values
+    nested more than 20 deep, are refused.
 
     :raises CurationError: no such file, not UTF-8 (with the line), not rows, a column given
-        twice (in a CSV header, or as a YAML key), or a YAML mapping where a value belongs.
+        twice (in a CSV header, or as a YAML key), a YAML mapping where a value belongs, a
+        control character in a value, a CSV cell past the csv module's field limit, or YAML
+        aliases that expand too far (each naming the file and line).
     """
     if not path.is_file():
         raise CurationError(f"{path}: no such file")
@@ -665,7 +867,7 @@ def _literal(column: Column, text: str) -> Literal:
                 return Literal(text, datatype=datatype)
             continue
         if datatype in (XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger):
-            if _INTEGER.match(text):
+            if _INTEGER.match(text) and len(text) <= _NUMBER_LIMIT:
                 return Literal(str(int(text)), datatype=XSD.integer)
             continue
         pattern = _LEXICAL.get(datatype)
@@ -685,12 +887,30 @@ def _iri(text: str, column: Column, template: Template) -> URIRef:
         raise ValueError(f"{text!r} is not {column.expects()}")
     if re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", text):
         return URIRef(ID_BASE + text)
+    return _expand(text)
+
+
+def _expand(text: str) -> URIRef:
+    """Return the IRI a cell names (``kg:x``, ``<https://...>``), one Turtle can write.
+
+    :raises ValueError: it names none.
+    """
     try:
-        return expand_iri(text, PREFIXES)
+        iri = expand_iri(text, PREFIXES)
     except BindingError:
         raise ValueError(
             f"{text!r} is not an IRI (kg:..., a known prefix, or <https://...>)"
         ) from None
+    try:
+        valid = is_valid_iri(iri) and bool(ox.NamedNode(iri))  # Oxigraph reads it as written
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(
+            f'{text!r} is not an IRI: no space, control character or any of <>"{{}}|^`\\ '
+            "can stand in one, and a % is followed by two hex digits"
+        )
+    return iri
 
 
 def _any(text: str, datatypes: Sequence[URIRef] = ()) -> Node:
@@ -709,22 +929,21 @@ def _any(text: str, datatypes: Sequence[URIRef] = ()) -> Node:
         if typed["language"]:
             return Literal(typed["lexical"], lang=typed["language"])
         try:
-            datatype = expand_iri(typed["datatype"], PREFIXES)
-        except BindingError:
+            datatype = _expand(typed["datatype"])
+        except ValueError:
             raise ValueError(f"{typed['datatype']!r} is not a datatype (xsd:gYear, ...)") from None
         return Literal(typed["lexical"], datatype=datatype)
     prefix, colon, _ = text.partition(":")
-    if (colon and prefix in PREFIXES) or (text.startswith("<") and text.endswith(">")):
-        return expand_iri(text, PREFIXES)
-    if re.match(r"^https?://\S+$", text):
-        return URIRef(text)
+    bracketed = text.startswith("<") and text.endswith(">")
+    if (colon and prefix in PREFIXES) or bracketed or re.match(r"^https?://\S+$", text):
+        return _expand(text)
     if datatypes:
         column = Column("value", None, "literal", "", datatypes=tuple(datatypes))
         try:
             return _literal(column, text)
         except ValueError:
             pass
-    if _INTEGER.match(text):
+    if _INTEGER.match(text) and len(text) <= _NUMBER_LIMIT:
         return Literal(int(text))
     return Literal(text)
 
@@ -1044,7 +1263,13 @@ def _check(
         # checks as `accsm-kg validate` (the shapes, and Khmer dates against their days).
         written = Path(folder) / f"{source.stem}.ttl"
         written.write_bytes(text)
-        if set(parse_file(written).triples) != set(graph):
+        try:
+            triples = set(parse_file(written).triples)
+        except LoadError as error:
+            raise CurationError(
+                f"{source}: the Turtle written does not read back ({error})"
+            ) from None
+        if triples != set(graph):
             raise CurationError(f"{source}: the Turtle written does not read back as the rows")
         kg.add(written)
         report = kg.validate()

@@ -11,10 +11,11 @@ A bound value stands wherever its variable stands, in every scope (subqueries, `
 constant: :meth:`PreparedQuery.substitute` writes it in, one escaped RDF term per occurrence,
 found by a SPARQL 1.1 lexer that reads each query text once. The lexer reads the codepoint
 escapes of the query text (``\u0078``) before anything else, as the grammar says and as rdflib,
-which checks every query, does: ``?\u0078`` is ``?x``, and the text around each variable stays
-as written. A value is written so that no engine's escape processing changes it: rdflib
-expands ``\u0041`` even after an escaped backslash and Oxigraph does not, so the ``u`` of a
-value's ``\u`` is written as an escape of its own.
+which checks every query, is made to (four hex digits after ``\u``, eight after ``\U``):
+``?\u0078`` is ``?x``, and the text around each variable stays as written. A value is
+written so that no engine's escape processing changes it: rdflib expands ``\u0041`` even after
+an escaped backslash and Oxigraph does not, so the ``u`` of a value's ``\u`` is written as an
+escape of its own.
 
 >>> q = prepare("SELECT ?name WHERE { kg:chhy-vichara foaf:name ?name }", {
 ...     "kg": "https://w3id.org/accsm-kg/id/", "foaf": "http://xmlns.com/foaf/0.1/"})
@@ -226,15 +227,18 @@ def prepare(text: str, prefixes: Mapping[str, str]) -> PreparedQuery:
 
     :raises SparqlSyntaxError: it does not parse.
     :raises QueryFormError: it is a SPARQL Update.
-    :raises QueryError: it uses ``SERVICE``.
+    :raises QueryError: it uses ``SERVICE``, or nests too deep for the parser.
     """
-    return _prepare(text, tuple(sorted(prefixes.items())))
+    try:
+        return _prepare(text, tuple(sorted(prefixes.items())))
+    except RecursionError:
+        raise QueryError(_TOO_DEEP.format(what="query")) from None
 
 
 @lru_cache(maxsize=256)
 def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
     try:
-        parsed = parseQuery(text)
+        parsed = parseQuery(_for_rdflib(text))
     except ParseException as error:
         if not _without_comments(text).strip():
             raise SparqlSyntaxError("the query is empty") from None
@@ -281,6 +285,12 @@ def _check_prefixes(parsed: Any, prefixes: tuple[tuple[str, str], ...]) -> None:
         )
 
 
+_TOO_DEEP = (
+    "the {what} nests too deep, or runs too many triple patterns together, for the SPARQL "
+    "parser, which reads each level by recursion: nest fewer groups and brackets, or split a "
+    "long run of triple patterns into groups {{ ... }} {{ ... }}"
+)
+
 _OUTSIDE_GRAPH = (
     "{what} outside GRAPH: every triple lives in the named graph of its file, and the default "
     "graph is not part of the knowledge graph; write GRAPH <...> {{ ... }} (or WITH <...>)"
@@ -299,9 +309,13 @@ def prepare_update(text: str, prefixes: Mapping[str, str]) -> PreparedUpdate:
     []
 
     :raises SparqlSyntaxError: it does not parse.
-    :raises QueryError: it uses ``SERVICE`` or ``LOAD``, or writes outside ``GRAPH``.
+    :raises QueryError: it uses ``SERVICE`` or ``LOAD``, writes outside ``GRAPH``, or nests too
+        deep for the parser.
     """
-    return _prepare_update(text, tuple(sorted(prefixes.items())))
+    try:
+        return _prepare_update(text, tuple(sorted(prefixes.items())))
+    except RecursionError:
+        raise QueryError(_TOO_DEEP.format(what="update")) from None
 
 
 @lru_cache(maxsize=64)
@@ -309,7 +323,7 @@ def _prepare_update(text: str, prefixes: tuple[tuple[str, str], ...]) -> Prepare
     if not _without_comments(text).strip():
         raise SparqlSyntaxError("the update is empty")
     try:
-        parsed = parseUpdate(text)
+        parsed = parseUpdate(_for_rdflib(text))
     except ParseException as error:
         raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
     _check_prefixes(parsed, prefixes)
@@ -361,7 +375,7 @@ def _without_comments(text: str) -> str:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        parseUpdate(_for_rdflib(text))
     except ParseException:
         return False
     return True
@@ -501,7 +515,7 @@ def check_parses(text: str, *, update: bool = False) -> None:
     :raises SparqlSyntaxError: it does not parse.
     """
     try:
-        (parseUpdate if update else parseQuery)(text)
+        (parseUpdate if update else parseQuery)(_for_rdflib(text))
     except ParseException as error:
         raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
 
@@ -641,6 +655,38 @@ def _decode(text: str) -> tuple[str, list[int] | None]:
     pieces.append(text[last:])
     offsets.extend(range(last, len(text) + 1))
     return "".join(pieces), offsets
+
+
+#: A codepoint escape as the grammar reads it (four digits after \u, eight after \U), and a \U
+#: followed by fewer than eight hex digits, which the grammar does not read as an escape.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\(?=U[0-9A-Fa-f]{4})")
+
+
+def _for_rdflib(text: str) -> str:
+    r"""Return ``text`` with its codepoint escapes written so that rdflib reads them as the grammar.
+
+    rdflib reads ``\u`` and ``\U`` alike, with four or eight hex digits: ``\u00e9face`` as
+    one escape of eight digits (the grammar: ``é`` then ``face``), and ``\U0041`` as ``A`` (the
+    grammar: no escape). Each escape is written with eight digits after ``\U``, and the
+    backslash of a ``\U`` that is none as an escape of its own, which rdflib reads once.
+
+    >>> _for_rdflib(r"'\u00e9face' '\U0041'")
+    "'\\U000000E9face' '\\U0000005CU0041'"
+
+    :raises SparqlSyntaxError: an escape of no Unicode character (``\U00110000``, ``\uD800``).
+    """
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def rewrite(match: re.Match[str]) -> str:
+        code = 0x5C if match[0] == "\\" else int(match[1] or match[2], 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise SparqlSyntaxError(
+                f"{match[0]} is not a Unicode character", *_line_column(text, match.start())
+            )
+        return f"\\U{code:08X}"
+
+    return _ESCAPE.sub(rewrite, text)
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

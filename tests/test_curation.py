@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,7 @@ from rdflib.namespace import SH, XSD
 import accsm_kg
 from accsm_kg import CurationError
 from accsm_kg.cli import main
-from accsm_kg.curation import import_file, mint_iri, template, templates
+from accsm_kg.curation import import_file, mint_iri, read_rows, template, templates
 
 CURATION = Path(__file__).parent / "resources" / "curation"
 KG = "https://w3id.org/accsm-kg/id/"
@@ -491,3 +495,230 @@ def test_a_kind_contradicting_the_file_is_an_error(tmp_path: Path) -> None:
         CURATION / "delegations.yaml", kind="delegation", output=tmp_path / "o.ttl"
     )
     assert agreed.kind == "delegation"
+
+
+# -- hostile files: refused by name, in time and memory in proportion to the file ----------------
+
+
+def _alias_bomb(path: Path, width: int = 3, depth: int = 8) -> Path:
+    """Anchors each repeating the one before ``width`` times, and a row whose source is the last."""
+    repeat = ", ".join
+    lines = ["kind: meeting", "defs:", f"  a0: &a0 [{repeat(['x'] * width)}]"]
+    lines += [f"  a{n}: &a{n} [{repeat([f'*a{n - 1}'] * width)}]" for n in range(1, depth + 1)]
+    lines += ["rows:", "  - label: Example alias bomb", "    framework: kg:accsm"]
+    lines += ["    start_date: 2020-11-02", f"    source: *a{depth}"]
+    return _write(path, *lines)
+
+
+def test_an_alias_bomb_is_refused_by_accsm_kg_import(tmp_path: Path) -> None:
+    """Aliases of aliases (3 ** 9 sources from a 330-byte file) are refused, naming the line.
+
+    The command runs in a child process: were the aliases expanded, it would run for minutes
+    and the 30 s guard would stop it, failing the test.
+    """
+    rows = _alias_bomb(tmp_path / "rows.yaml")
+    assert rows.stat().st_size < 400
+    output = tmp_path / "out.ttl"
+    command = [sys.executable, "-m", "accsm_kg", "import", str(rows), "--output", str(output)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2, done.stderr
+    assert re.search(
+        rf"{re.escape(str(rows))}: line 10: \*a6 expands aliases beyond 10,0\d\d values \(a "
+        r"file's aliases may repeat 10,000 values more than it writes out\); write the values out",
+        done.stderr,
+    ), done.stderr
+    assert not output.exists()
+
+
+def test_a_few_aliases_and_merge_keys_still_read(tmp_path: Path) -> None:
+    """Anchors for a shared source and defaults merged into rows are read as written out."""
+    rows = _write(
+        tmp_path / "meetings.yaml",
+        "defaults: &defaults {framework: kg:accsm, source: &src kg:src-asean-hcs-2020}",
+        "rows:",
+        "  - {<<: *defaults, label: Example One, start_date: 2020-11-02}",
+        "  - {<<: *defaults, label: Example Two, start_date: 2020-11-03, host: [*src, *src]}",
+    )
+    _, read = read_rows(rows)
+    assert [r.cells["framework"] for r in read] == [["kg:accsm"], ["kg:accsm"]]
+    assert read[1].cells["host"] == ["kg:src-asean-hcs-2020"] * 2
+
+
+def test_a_merge_key_bomb_is_refused(tmp_path: Path) -> None:
+    """Merge keys (<<) of merge keys, 8 ** 6 keys from a few lines, are refused by line."""
+    lines = ["a0: &a0 {x: 1, y: 2}"]
+    lines += [f"a{n}: &a{n} {{<<: [{', '.join([f'*a{n - 1}'] * 8)}]}}" for n in range(1, 7)]
+    rows = _write(tmp_path / "rows.yaml", *lines, "rows:", "  - {<<: *a6, label: x}")
+    with pytest.raises(CurationError, match=r"rows\.yaml: line 5: \*a3 expands aliases beyond"):
+        read_rows(rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- label: &a [x, *a]", "line 1: *a is inside its own anchor &a, so its value never ends"),
+        (
+            "- &r {label: x, part_of: *r}",
+            "line 1: *r, the value of part_of, is inside its own anchor &r",
+        ),
+        ("[" * 10_000 + "]" * 10_000, "line 1: values nested more than 20 deep; a row is"),
+        (
+            "deep: &d " + "[" * 15 + "x" + "]" * 15 + "\nrows: [[[[[[*d]]]]]]",
+            "line 2: *d nests values more than 20 deep",
+        ),
+    ],
+    ids=["recursive-alias", "recursive-row", "nested-10000", "nested-by-alias"],
+)
+def test_endless_or_deep_yaml_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    """A recursive alias or values nested deeper than rows need: a CurationError by line."""
+    rows = _write(tmp_path / "rows.yaml", text)
+    with pytest.raises(CurationError) as caught:
+        read_rows(rows)
+    assert str(caught.value).startswith(f"{rows}: {message}"), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "- label: !!python/object/apply:os.system [echo]",
+            "not valid YAML (could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
+        ("- label: !!int x", "not valid YAML ('x' is not a value of tag:yaml.org,2002:int"),
+        ("- label: !!bool maybe", "not valid YAML ('maybe' is not a value of"),
+        ("- {[a, b]: x}", "not valid YAML (while constructing a mapping"),
+        ("- label: a\x01b", "line 1, column 11: the character U+0001, which YAML does not allow"),
+        ("- x: 1\n- y: 2\n---\n- z: 3", "not valid YAML (expected a single document"),
+    ],
+    ids=["python-tag", "int-tag", "bool-tag", "list-key", "control-character", "two-documents"],
+)
+def test_yaml_the_safe_loader_refuses_is_a_curation_error(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    """Tags that would run code, values their tag cannot read, bad keys: CurationError."""
+    rows = _write(tmp_path / "meetings.yaml", line)
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert str(caught.value).startswith(f"{rows}: {message}"), str(caught.value)
+
+
+def test_yaml_values_that_are_no_text_are_named(tmp_path: Path) -> None:
+    """Binary data, sets, control characters and non-string keys are named by row and column."""
+    rows = _write(
+        tmp_path / "initiatives.yaml",
+        "- label: !!binary aGVsbG8=",
+        '  label_km: "a\\0b"',
+        "  proposed_by: !!set {kg:cambodia}",
+        "  1: x",
+        "  ordinal: " + "9" * 5000,
+        "- label: Example",
+        "  proposed_for: !!omap [kg:a: 1]",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: row 1, column label: not a text value (binary data; write the value itself)",
+        f"{rows}: row 1, column label_km: a control character (U+0000) is not text; remove it",
+        f"{rows}: row 1, column proposed_by: not a text value (a set; write the value itself)",
+        f"{rows}: row 2, column proposed_for: not a text value (a mapping; write the value itself)",
+    ]
+
+
+def test_impossible_dates_and_long_numbers_reach_the_cell_checks(tmp_path: Path) -> None:
+    """2020-02-30 and a 5000-digit number are read as written, for their columns to refuse."""
+    meetings = _write(
+        tmp_path / "meetings.yaml",
+        "- label: Example meeting",
+        "  framework: kg:accsm",
+        "  source: kg:src-asean-hcs-2020",
+        "  start_date: 2020-02-30",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(meetings, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{meetings}: row 1, column start_date: '2020-02-30' is not a date, e.g. 2020-11-02"
+    ]
+    initiatives = _write(
+        tmp_path / "initiatives.yaml",
+        "- label: Example initiative",
+        "  proposed_by: kg:cambodia",
+        "  proposed_for: kg:accsm-work-plan-2021-2025",
+        "  source: kg:src-mcs-2020-11-02-focal-points",
+        "  ordinal: " + "9" * 5000,
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(initiatives, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{initiatives}: row 1, column ordinal: '{'9' * 5000}' is not an integer, e.g. 8"
+    ]
+
+
+def test_a_cell_naming_no_iri_is_named(tmp_path: Path) -> None:
+    """kg:a%zz or kg:a\\b expand to no IRI Turtle can hold: refused at their row and column."""
+    rows = _write(
+        tmp_path / "delegations.yaml",
+        "- label: Example delegation",
+        "  delegation_of: kg:cambodia",
+        "  delegation_to: [kg:a%zz, 'kg:a\\b']",
+        "  source: kg:src-asean-hcs-2020",
+    )
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert [p.split(" is not an IRI: ")[0] for p in caught.value.problems] == [
+        f"{rows}: row 1, column delegation_to: 'kg:a%zz'",
+        f"{rows}: row 1, column delegation_to: 'kg:a\\\\b'",
+    ]
+
+
+def test_a_huge_csv_cell_is_a_curation_error(tmp_path: Path) -> None:
+    """A cell past the csv module's field limit (an open quote, say) names the file and line."""
+    rows = _write(tmp_path / "meetings.csv", "label,framework", '"' + "x" * 200_000 + ",kg:accsm")
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert str(caught.value) == (
+        f"{rows}: line 2: a cell of more than 131,072 characters; is it a file of rows? (a quote "
+        "left open runs on to the end of the file)"
+    )
+
+
+def test_nul_bytes_in_a_csv_file_are_named(tmp_path: Path) -> None:
+    """A NUL byte (UTF-16 saved without its mark, or a binary file) names its line and column."""
+    rows = tmp_path / "meetings.csv"
+    rows.write_bytes(b"label,framework\nAB\0C,kg:accsm\n")
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert str(caught.value) == (
+        f"{rows}: line 2, column 3: a NUL character, which no text holds; is the file UTF-16? "
+        "(in a spreadsheet, save as 'CSV UTF-8')"
+    )
+    rows.write_bytes(b"label,framework\nA\x01B,kg:accsm\n")
+    with pytest.raises(CurationError) as caught:
+        import_file(rows, output=tmp_path / "out.ttl")
+    assert caught.value.problems == [
+        f"{rows}: row 2, column label: a control character (U+0001) is not text; remove it"
+    ]
+
+
+def test_a_wide_csv_header_is_read_in_proportion(tmp_path: Path) -> None:
+    """A header of 100,000 columns is checked for a column twice without comparing every pair.
+
+    Comparing every pair took minutes; in a thread, the 30 s guard would fail the test then.
+    """
+    names = [f"c{n}" for n in range(100_000)]
+    rows = _write(tmp_path / "meetings.csv", ",".join([*names, "c7"]), "x")
+    found: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_rows(rows)
+        except CurationError as error:
+            found.append(error)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert [getattr(e, "problems", None) for e in found] == [
+        [f"{rows}: line 1, column c7: in the header twice"]
+    ]
