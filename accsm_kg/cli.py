@@ -3,31 +3,40 @@
 Exit codes: 0 done (and, for ``validate``, the data conforms); 1 findings only (``validate``
 found violations, ``diff`` found differences); 2 bad input or usage (a file that does not parse,
 an unknown query, an output that cannot be written...), always as one line ``Error: ...``.
+What a library logs (rdflib, pySHACL) is shown as one line too, never a traceback; a command
+during which one logged an error exits 2.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rdflib import Literal
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
 
 from . import curation, khmer, synth
-from .diff import diff_dumps
+from .diff import diff_graphs, read_graph
 from .docs import build_docs
-from .errors import AccsmKgError, EmptyFileError, QueryFormError
+from .errors import AccsmKgError, BindingError, EmptyFileError, NoRdfFilesError, QueryFormError
 from .knowledge_graph import KnowledgeGraph, load
+from .literals import datatype_name, is_valid
 from .loading import decode
 from .publish import FORMATS
 from .queries import named_queries
 from .release import make_release
 from .results import Rows
 from .sparql import prepare
+from .terms import curie, quiet_rdflib_terms
 from .validate import Engine
 
 __all__ = ["main"]
@@ -41,26 +50,105 @@ class _Fail(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.secho(f"Error: {self.message}", err=True, fg="red")
+        click.secho(f"Error: {_continued(self.message)}", err=True, fg="red")
+
+
+def _continued(message: str) -> str:
+    """Indent the lines after the first of a message, so that only the first says ``Error:``."""
+    first, *rest = message.splitlines() or [""]
+    return "\n".join([first, *(f"  {line}" if line[:1].strip() else line for line in rest)])
+
+
+class _LogLines(logging.Handler):
+    """Show each warning a library logs as one line on standard error; keep its errors."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print a warning as ``Warning: logger: message``; remember an error for the end."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its format
+            message = str(record.msg)
+        line = f"{record.name}: {' '.join(message.split())}"
+        if record.levelno >= logging.ERROR:
+            self.errors.append(line)
+        else:
+            click.echo(f"Warning: {line}", err=True)
+
+    def failure(self) -> _Fail | None:
+        """Return the error to end with, if a library logged one."""
+        if not self.errors:
+            return None
+        more = f" (and {len(self.errors) - 1} more logged errors)" if len(self.errors) > 1 else ""
+        return _Fail(self.errors[0] + more)
+
+
+@contextlib.contextmanager
+def _library_logs() -> Iterator[_LogLines]:
+    """Catch what libraries log during a command (see :class:`_LogLines`).
+
+    Warnings (:class:`~accsm_kg.errors.AccsmKgWarning` and others) are shown in one line each.
+    """
+    handler = _LogLines()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as ``Warning: ...``, without the file and line of the code that gave it."""
+    click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
 
 
 def _errors_exit_2(command: F) -> F:
     """Turn library errors, and files that cannot be read or written, into ``Error: ...``, exit 2.
 
     Exit 1 stays for findings (violations, differences), which the commands exit with themselves.
+    An exception of no known kind is a bug: it still ends as one line, naming the exception.
+    What libraries log or warn of is shown in one line each (see :func:`_library_logs`).
     """
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except AccsmKgError as error:
-            raise _Fail(str(error)) from error
-        except BrokenPipeError:
-            raise  # the reader went away (`| head`): click ends quietly
-        except OSError as error:  # a file or folder the library did not expect to fail
-            where = f"{error.filename}: " if error.filename else ""
-            raise _Fail(f"{where}{error.strerror or error}") from error
+        with _library_logs() as logs:
+            try:
+                result = command(*args, **kwargs)
+            except AccsmKgError as error:
+                raise _Fail(str(error)) from error
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise
+            except BrokenPipeError:
+                raise  # the reader went away (`| head`): click ends quietly
+            except OSError as error:  # a file or folder the library did not expect to fail
+                where = f"{error.filename}: " if error.filename else ""
+                raise _Fail(f"{where}{error.strerror or error}") from error
+            except SystemExit:  # validate and diff end with their exit code
+                if (failure := logs.failure()) is not None:
+                    raise failure from None
+                raise
+            except Exception as error:
+                raise _Fail(
+                    f"{type(error).__name__}: {' '.join(str(error).split())} (an error "
+                    "accsm-kg does not expect: please report it)"
+                ) from error
+            if (failure := logs.failure()) is not None:
+                raise failure
+            return result
 
     return run  # type: ignore[return-value]
 
@@ -102,8 +190,9 @@ def main() -> None:
     "binds",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Give a variable a value (repeatable). Prefixed names and <IRIs> are IRIs; named "
-    "queries convert values by their parameters' kinds; other values are strings.",
+    help="Give a variable a value (repeatable). Prefixed names and <IRIs> are IRIs; "
+    '"text", "text"@lang and "text"^^datatype are those literals; named queries convert '
+    "other values by their parameters' kinds; other values are strings.",
 )
 @click.option(
     "-f",
@@ -114,6 +203,14 @@ def main() -> None:
     show_default=True,
     help="How to print SELECT results.",
 )
+@click.option(
+    "-t",
+    "--timeout",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Give up a query that runs longer than this (default: no limit).",
+)
 @_data_options
 @_errors_exit_2
 def query(
@@ -122,6 +219,7 @@ def query(
     named: str | None,
     binds: tuple[str, ...],
     output: str,
+    timeout: float | None,
     data: tuple[Path, ...],
     no_bundled: bool,
 ) -> None:
@@ -133,17 +231,11 @@ def query(
     given = [x for x in (file, expression, named) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of FILE, -e/--expression and -n/--named")
-    pairs: dict[str, Any] = {}
-    for bind in binds:
-        name, equals, value = bind.partition("=")
-        if not equals or not name:
-            raise click.BadParameter(f"{bind!r} is not NAME=VALUE", param_hint="--bind")
-        if name.lstrip("?$") in pairs:
-            raise click.BadParameter(f"{name} is bound twice", param_hint="--bind")
-        pairs[name.lstrip("?$")] = value
+    pairs = _bind_pairs(binds)
     kg = _load(data, no_bundled)
     if named is not None:
-        _print_rows(kg.named_query(named, **pairs), output)
+        values = {k: _named_value(kg, named, k, v) for k, v in pairs.items()}
+        _print_rows(kg.named_query(named, timeout=timeout, **values), output)
         return
     text = expression if expression is not None else _read_query(file)
     try:
@@ -153,13 +245,39 @@ def query(
             "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
             "to change the graph, use the Python API: kg.update(...)"
         ) from error
-    bindings = {k: _cli_value(kg, v) for k, v in pairs.items()}
+    bindings = {k: _cli_value(kg, k, v) for k, v in pairs.items()}
     if form == "SELECT":
-        _print_rows(kg.query(text, bindings), output)
+        _print_rows(kg.query(text, bindings, timeout=timeout), output)
     elif form == "ASK":
-        click.echo("true" if kg.ask(text, bindings) else "false")
+        click.echo("true" if kg.ask(text, bindings, timeout=timeout) else "false")
     else:
-        click.echo(kg.construct(text, bindings).serialize(format="turtle"), nl=False)
+        graph = kg.construct(text, bindings, timeout=timeout)
+        click.echo(graph.serialize(format="turtle"), nl=False)
+
+
+#: A variable's name as SPARQL writes it (VARNAME), near enough.
+_VARNAME = re.compile(r"[\w\u00b7\u0300-\u036f\u203f\u2040]+")
+
+
+def _bind_pairs(binds: Sequence[str]) -> dict[str, str]:
+    """Split each ``--bind NAME=VALUE``; a name must be a variable's, bound once, to something."""
+    pairs: dict[str, str] = {}
+    for bind in binds:
+        name, equals, value = bind.partition("=")
+        key = name[1:] if name[:1] in ("?", "$") else name
+        if not equals or not name:
+            raise click.BadParameter(f"{bind!r} is not NAME=VALUE", param_hint="--bind")
+        if not _VARNAME.fullmatch(key):
+            raise click.BadParameter(f"{name!r} is not a variable name", param_hint="--bind")
+        if not value:
+            raise click.BadParameter(
+                f'{bind!r} gives {key} no value; to bind the empty string, write {key}=""',
+                param_hint="--bind",
+            )
+        if key in pairs:
+            raise click.BadParameter(f"{name} is bound twice", param_hint="--bind")
+        pairs[key] = value
+    return pairs
 
 
 def _read_query(file: Any) -> str:
@@ -170,24 +288,144 @@ def _read_query(file: Any) -> str:
         return ""  # the SPARQL parser says what is missing
 
 
-#: A literal written as in Turtle: ``"text"@lang`` or ``"text"^^datatype``.
-_LITERAL = re.compile(r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<type>\S+))')
+# The names of SPARQL's grammar (section 19.8): a prefixed name is PN_PREFIX? ':' PN_LOCAL?
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040\\-"
+# any character after a backslash, or none at the end: one that may not be escaped is refused
+# with a message (each text matches one way only, so matching takes time in proportion to it)
+_PLX = r"%[0-9A-Fa-f]{2}|\\.|\\\Z"
+_PNAME = re.compile(
+    rf"(?P<prefix>[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:"
+    rf"(?P<local>(?:[{_PN_CHARS_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*"
+    rf"(?:[{_PN_CHARS}:]|{_PLX}))?)?",
+    re.DOTALL,
+)
+#: The characters a prefixed name's local part may hold escaped (PN_LOCAL_ESC).
+_LOCAL_ESCAPED = "_~.-!$&'()*+,;=/?#@%"
+_STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+_STRING_ESCAPES |= {c: c for c in "\"'\\"}
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.)|\Z)", re.DOTALL)
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def _cli_value(kg: KnowledgeGraph, value: str) -> Any:
+def _cli_value(kg: KnowledgeGraph, name: str, value: str) -> Identifier | str:
     """Return the term a ``--bind`` value stands for.
 
-    ``<iri>`` and known prefixed names are IRIs; ``"text"@km`` and ``"8"^^xsd:integer`` are
-    those literals; anything else is a plain string.
+    ``<iri>`` and prefixed names are IRIs (an unknown prefix is an error); ``"text"``,
+    ``"text"@km`` and ``"8"^^xsd:integer`` are those literals, written and escaped as in Turtle
+    (a lexical form not of its datatype is an error); anything else is a plain string.
     """
-    if (match := _LITERAL.fullmatch(value)) is not None:
-        if match["lang"] is not None:
-            return Literal(match["text"], lang=match["lang"])
-        return Literal(match["text"], datatype=kg.iri(match["type"]))
-    prefix, colon, _ = value.partition(":")
-    if (value.startswith("<") and value.endswith(">")) or (colon and prefix in kg.prefixes):
-        return kg.iri(value)
+    with quiet_rdflib_terms():
+        if value.startswith('"'):
+            return _literal(kg, name, value)
+        if value.startswith("<") or _PNAME.fullmatch(value):
+            try:
+                return _iri(kg, value, string_hint=True)
+            except BindingError as error:
+                raise BindingError(f"{name}: {error}") from None
     return value
+
+
+def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
+    """Return a ``--bind`` value of a named query: converted by its parameter's kind.
+
+    A literal written as in Turtle is read as for any query (a plain ``"text"`` as its text,
+    which the parameter's kind then converts), and so is an IRI for an ``iri`` parameter.
+    """
+    with quiet_rdflib_terms():
+        if value.startswith('"'):
+            literal = _literal(kg, name, value)
+            plain = literal.language is None and literal.datatype is None
+            return str(literal) if plain else literal
+        query = named_queries().get(named)
+        kinds = {p.name: p.kind for p in query.parameters} if query is not None else {}
+        if kinds.get(name) == "iri" and (value.startswith("<") or _PNAME.fullmatch(value)):
+            try:
+                return _iri(kg, value, string_hint=False)
+            except BindingError as error:
+                raise BindingError(f"{name}: {error}") from None
+    return value
+
+
+def _iri(kg: KnowledgeGraph, value: str, *, string_hint: bool) -> URIRef:
+    """Return the IRI of ``<iri>`` or of a prefixed name, whose local part may hold escapes."""
+    match = _PNAME.fullmatch(value)
+    if match is not None and (match["prefix"] or "") in kg.prefixes:
+        local = _unescape_local(match["local"] or "", value)
+        return URIRef(kg.prefixes[match["prefix"] or ""] + local)
+    try:
+        return kg.iri(value)
+    except BindingError as error:
+        if not string_hint or match is None:
+            raise
+        raise BindingError(f'{error}; write "{value}" if it is a string') from None
+
+
+def _unescape_local(local: str, value: str) -> str:
+    r"""Return a prefixed name's local part with its ``\``-escapes read (``a\#b`` is ``a#b``)."""
+
+    def read(match: re.Match[str]) -> str:
+        escaped = match.group()[1:]
+        if escaped == "" or escaped not in _LOCAL_ESCAPED:
+            raise BindingError(
+                f"{value}: \\{escaped} is not an escape a prefixed name may hold (a backslash "
+                f"goes before one of {_LOCAL_ESCAPED})"
+            )
+        return escaped
+
+    return re.sub(r"\\.?", read, local, flags=re.DOTALL)
+
+
+def _literal(kg: KnowledgeGraph, name: str, value: str) -> Literal:
+    """Return the literal ``"text"``, ``"text"@lang`` or ``"text"^^datatype`` (as in Turtle)."""
+    end = value.rfind('"')
+    if end == 0:
+        raise BindingError(f"{name}: {value!r} opens a string it does not close")
+    text, suffix = _unescape_string(value[1:end], name), value[end + 1 :]
+    if not suffix:
+        return Literal(text)
+    if suffix.startswith("@"):
+        if not _LANGUAGE.fullmatch(suffix[1:]):
+            raise BindingError(
+                f"{name}: {suffix[1:]!r} is not a language tag (such as km, en or en-GB)"
+            )
+        return Literal(text, lang=suffix[1:])
+    if suffix.startswith("^^") and (suffix[2:].startswith("<") or _PNAME.fullmatch(suffix[2:])):
+        try:
+            datatype = _iri(kg, suffix[2:], string_hint=False)
+        except BindingError as error:
+            raise BindingError(f"{name}: {error}") from None
+        if not is_valid(text, str(datatype)):
+            shown = datatype_name(str(datatype), lambda iri: curie(URIRef(iri), kg.namespaces))
+            raise BindingError(f'{name}: "{text}" is not a valid {shown}')
+        return Literal(text, datatype=datatype)
+    raise BindingError(
+        f'{name}: {value!r} is not a literal; write "text", "text"@lang or "text"^^datatype '
+        "(a datatype is an <IRI> or a prefixed name such as xsd:date)"
+    )
+
+
+def _unescape_string(text: str, name: str) -> str:
+    r"""Return a string's text with its escapes read as in Turtle (``\n``, ``\"``, ``\u00E9``)."""
+
+    def read(match: re.Match[str]) -> str:
+        short, long, char = match.groups()
+        if short or long:
+            code = int(short or long, 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise BindingError(f"{name}: {match.group()} is not a Unicode character")
+            return chr(code)
+        if char is None or char not in _STRING_ESCAPES:
+            raise BindingError(
+                f"{name}: {match.group()} is not an escape a string may hold "
+                "(\\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX \\UXXXXXXXX)"
+            )
+        return _STRING_ESCAPES[char]
+
+    return _ESCAPE.sub(read, text)
 
 
 def _print_rows(rows: Rows, output: str) -> None:
@@ -200,6 +438,7 @@ def _print_rows(rows: Rows, output: str) -> None:
 
 
 @main.command()
+@_errors_exit_2
 def queries() -> None:
     """List the named queries, with the question each answers and its parameters."""
     for query in named_queries().values():
@@ -290,6 +529,7 @@ def push(
     Each named graph is loaded into a staging graph, then moved over its namesake in one step,
     so readers never see half a graph. Prints the graphs written.
     """
+    _check_url(update_url)
     if password is not None and user is None:
         raise click.UsageError("--password needs --user")
     if user is not None and password is None:
@@ -305,6 +545,18 @@ def push(
     auth = (user, password or "") if user is not None else None
     for graph in _load(data, no_bundled).push(update_url, auth=auth):
         click.echo(str(graph))
+
+
+def _check_url(url: str) -> None:
+    """Refuse a URL that cannot be read as one (``http://[::1/``, a port that is no number)."""
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url).port  # noqa: B018  # reading the port checks it
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{url!r} is not a URL ({error})", param_hint="UPDATE_URL"
+        ) from None
 
 
 def _interactive() -> bool:
@@ -412,7 +664,15 @@ def diff_command(old: Path, new: Path, output: str) -> None:
 
     Exits 0 when they hold the same triples, 1 when they differ, 2 when one cannot be read.
     """
-    changes = diff_dumps(old, new)
+    graphs = []
+    for path in (old, new):
+        if path.is_dir() and not any(
+            p.is_file() and p.suffix in (".ttl", ".nt") for p in path.rglob("*")
+        ):
+            others = sorted(p.name for p in path.iterdir())
+            raise NoRdfFilesError(str(path), others)
+        graphs.append(read_graph(path))
+    changes = diff_graphs(*graphs, old_name=str(old), new_name=str(new))
     click.echo(changes.to_markdown() if output == "markdown" else changes.to_text(), nl=False)
     click.echo("" if output == "markdown" else "\n", nl=False)
     sys.exit(0 if changes.equal else 1)
@@ -520,6 +780,7 @@ def synth_command(triples: str, seed: int, faults: int, output: Path) -> None:
     is printed on standard output: focus node, kind, path, constraint component and line.
     """
     count = synth.parse_count(triples)
+    _check_room(output, count, triples)
     if count < 100_000:
         made = synth.generate(output, triples=count, seed=seed, faults=faults)
     else:
@@ -532,3 +793,37 @@ def synth_command(triples: str, seed: int, faults: int, output: Path) -> None:
     for fault in made.faults:
         click.echo(str(fault))
     click.echo(str(made), err=True)
+
+
+#: Fewer bytes than synth writes for a triple (about 55): a size refused as too large for the
+#: space left would surely not have fitted.
+_SYNTH_BYTES_PER_TRIPLE = 40
+
+
+def _check_room(output: Path, triples: int, given: str) -> None:
+    """Refuse a number of triples whose Turtle would not fit in the space left beside ``output``."""
+    folder = output.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # a folder that is not there: synth says so itself
+    need = triples * _SYNTH_BYTES_PER_TRIPLE
+    if need > free:
+        raise _Fail(
+            f"--triples {given} would write at least {_size(need)} of Turtle, but "
+            f"{folder.resolve()} has {_size(free)} free"
+        )
+
+
+def _size(count: int) -> str:
+    """Return a number of bytes as a short text.
+
+    >>> _size(999), _size(78_000_000_000), _size(4 * 10**16)
+    ('999 B', '78.0 GB', '40,000 TB')
+    """
+    if count < 1000:
+        return f"{count} B"
+    for power, unit in enumerate(("kB", "MB", "GB"), start=1):
+        if count < 1000 ** (power + 1):
+            return f"{count / 1000**power:.1f} {unit}"
+    return f"{count / 1000**4:,.0f} TB"

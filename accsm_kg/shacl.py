@@ -28,13 +28,14 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
-from .errors import SHACL_SPEC, ShapesError, UnsupportedShapesError
+from .errors import SHACL_SPEC, AccsmKgError, ShapesError, StoreError, UnsupportedShapesError
 from .terms import to_sparql
 from .validate import ValidationReport, Violation, _severity, _sort_key
 
 __all__ = [
     "CompiledShapes",
     "Select",
+    "check_sparql_syntax_rules",
     "compile_shapes",
     "validate_with_sparql",
 ]
@@ -1383,6 +1384,16 @@ def _analyse(text: str, label: str, *, check: bool) -> tuple[tuple[str, ...], bo
     algebra = query.algebra
     if algebra.name != "SelectQuery":
         raise _malformed(label, "sh:select holds a SELECT query", "SPARQLConstraintComponent")
+    forbidden = _forbidden(algebra.p)
+    if forbidden is not None:
+        raise _malformed(
+            label, f"an sh:select may not hold {forbidden} (SHACL-SPARQL forbids it)", "pre-binding"
+        )
+    function = _first(algebra.p, _is_extension_function)
+    if function is not None:
+        raise UnsupportedShapesError(
+            label, f"the function <{function.iri}> in an sh:select", "sparql-constraints"
+        )
     if algebra.get("datasetClause"):
         raise UnsupportedShapesError(label, "FROM in an sh:select", "sparql-constraints")
     try:
@@ -1394,6 +1405,84 @@ def _analyse(text: str, label: str, *, check: bool) -> tuple[tuple[str, ...], bo
         ) from None
     names = tuple(str(v) for v in algebra.PV)
     return names, _mentions(algebra.p), "this" in names
+
+
+#: What SHACL-SPARQL forbids in a query, by the name rdflib gives it: in the algebra, and in
+#: the parsed patterns of EXISTS and NOT EXISTS, which rdflib translates only as they run.
+_FORBIDDEN = {
+    "ServiceGraphPattern": "SERVICE (a federated query)",
+    "Minus": "MINUS",
+    "MinusGraphPattern": "MINUS",
+    "values": "VALUES",
+    "InlineData": "VALUES",
+}
+
+
+def _forbidden(part: Any) -> str | None:
+    """Return what SHACL-SPARQL forbids (SERVICE, MINUS, VALUES) found anywhere in ``part``."""
+    found = _first(part, lambda node: getattr(node, "name", None) in _FORBIDDEN)
+    return None if found is None else _FORBIDDEN[found.name]
+
+
+#: The casts of SPARQL 1.1 (section 17.5): the only functions named by an IRI every store has.
+_CASTS = frozenset(
+    XSD[name] for name in ("boolean", "double", "float", "decimal", "integer", "dateTime", "string")
+)
+
+
+def _is_extension_function(node: Any) -> bool:
+    """Whether ``node`` calls a function named by an IRI that is not one of SPARQL's casts."""
+    return getattr(node, "name", None) == "Function" and node.get("iri") not in _CASTS
+
+
+def _first(part: Any, wanted: Callable[[Any], bool]) -> Any:
+    """Return the first part of a parsed query (its algebra, or patterns) that ``wanted`` picks."""
+    if wanted(part):
+        return part
+    if isinstance(part, dict):
+        children: Iterable[Any] = (v for k, v in part.items() if k != "_vars")
+    elif isinstance(part, list | tuple):
+        children = part
+    else:
+        return None
+    for child in children:
+        found = _first(child, wanted)
+        if found is not None:
+            return found
+    return None
+
+
+def check_sparql_syntax_rules(shapes: Graph) -> None:
+    """Refuse shapes whose SPARQL (sh:select, sh:ask) holds what SHACL-SPARQL forbids.
+
+    SERVICE, MINUS and VALUES make a shapes graph ill-formed, whether or not the data gives the
+    query anything to run on; a query that does not parse is left for the validator to report.
+
+    :raises ShapesError: naming the shape and what its query holds.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    declared = "".join(
+        f"PREFIX {prefix}: <{namespace}>\n"
+        for declare in shapes.objects(None, SH.declare)
+        if (prefix := shapes.value(declare, SH.prefix)) is not None
+        and (namespace := shapes.value(declare, SH.namespace)) is not None
+    )
+    writer = _Writer(shapes, shapes.namespace_manager)
+    for predicate in (SH.select, SH.ask):
+        for holder, text in shapes.subject_objects(predicate):
+            try:
+                algebra = prepareQuery(declared + str(text)).algebra
+            except Exception:  # rdflib's parser raises many kinds
+                continue
+            forbidden = _forbidden(algebra.get("p"))
+            if forbidden is not None:
+                shape = shapes.value(None, SH.sparql, holder) or holder
+                raise _malformed(
+                    writer(shape),
+                    f"an {writer(predicate)} may not hold {forbidden} (SHACL-SPARQL forbids it)",
+                    "pre-binding",
+                )
 
 
 class _NotPrebindable(Exception):
@@ -1455,17 +1544,11 @@ def _bound(part: Any) -> bool:
         return inner
     if name == "ToMultiSet":
         inner = part.p
-        if getattr(inner, "name", None) == "values":
-            raise _NotPrebindable("beside VALUES (not allowed in SHACL-SPARQL)")
         if not _mentions(inner):
             return False
         if _THIS not in inner.PV:
             raise _NotPrebindable("in a subquery that does not select it")
         return _bound(inner)
-    if name == "Minus":
-        raise _NotPrebindable("beside MINUS (not allowed in SHACL-SPARQL)")
-    if name == "ServiceGraphPattern":
-        raise _NotPrebindable("beside SERVICE (not allowed in SHACL-SPARQL)")
     raise _NotPrebindable(f"beside {name}")
 
 
@@ -1896,7 +1979,12 @@ class CompiledShapes:
     def run(
         self, select: Select, *, namespaces: NamespaceManager | None = None
     ) -> ValidationReport:
-        """Validate the data that ``select`` queries; see :func:`validate_with_sparql`."""
+        """Validate the data that ``select`` queries; see :func:`validate_with_sparql`.
+
+        An exception of ``select`` that is not an :class:`AccsmKgError` is raised as a
+        :class:`StoreError`, with its message.
+        """
+        select = _our_errors(select)
         run = _Run(select, _Writer(None, namespaces), self._classes, self._subclasses(select))
         results = [r for unit in self._units for r in unit.run(run)]
         conforms = not any(r.counts and r.severity not in _ALLOWED for r in results)
@@ -1929,6 +2017,23 @@ class CompiledShapes:
             else ", ".join(sorted(map(_const, found[c])))
             for c in self._classes
         ]
+
+
+def _our_errors(select: Select) -> Select:
+    """Return ``select`` raising a :class:`StoreError` for an exception of the store's own."""
+
+    def ours(text: str) -> Sequence[Sequence[Node | None]]:
+        try:
+            return select(text)
+        except AccsmKgError:
+            raise
+        except Exception as error:
+            message = " ".join(str(error).split())
+            raise StoreError(
+                f"the store cannot run a query of the shapes: {type(error).__name__}: {message}"
+            ) from error
+
+    return ours
 
 
 def _fill_classes(text: str, classes: Sequence[Node], lists: Sequence[str | None]) -> str:

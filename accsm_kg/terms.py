@@ -15,12 +15,14 @@ rdflib.term.Literal('8', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XML
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -35,6 +37,7 @@ __all__ = [
     "from_oxigraph",
     "from_sparql_json",
     "is_valid_iri",
+    "quiet_rdflib_terms",
     "to_oxigraph",
     "to_sparql",
 ]
@@ -164,23 +167,48 @@ def _typed(lexical: str, datatype: str) -> Literal:
             literal._ill_typed = False
             return literal
     if is_valid(lexical, datatype):
-        return Literal(lexical, datatype=_datatype(datatype), normalize=False)
+        # rdflib checks the datatypes outside XML Schema's (rdf:XMLLiteral...) itself, and logs
+        with quiet_rdflib_terms():
+            return Literal(lexical, datatype=_datatype(datatype), normalize=False)
     # rdflib warns and logs a traceback for a lexical form that is not of its datatype; the
     # loader has said so already, with file and line
-    quiet = _Quiet()
-    logger = logging.getLogger("rdflib.term")
-    logger.addFilter(quiet)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Literal(lexical, datatype=URIRef(datatype), normalize=False)
-    finally:
-        logger.removeFilter(quiet)
+    with quiet_rdflib_terms(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Literal(lexical, datatype=URIRef(datatype), normalize=False)
+
+
+_QUIET: ContextVar[bool] = ContextVar("accsm_kg_quiet_rdflib_terms", default=False)
 
 
 class _Quiet(logging.Filter):
+    """Drop rdflib.term's records while :func:`quiet_rdflib_terms` is in force (in this thread)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return False
+        return not _QUIET.get()
+
+
+_RDFLIB_TERM = logging.getLogger("rdflib.term")
+if not any(isinstance(f, _Quiet) for f in _RDFLIB_TERM.filters):
+    _RDFLIB_TERM.addFilter(_Quiet())
+
+
+@contextlib.contextmanager
+def quiet_rdflib_terms() -> Iterator[None]:
+    """Keep rdflib from logging about the terms it makes in this block (in this thread only).
+
+    rdflib logs a warning with a traceback for a literal that is not of its datatype
+    (``"x"^^xsd:date``) and for an IRI it finds suspect; where such a term is expected (a query
+    that holds one, a value read back), that is noise.
+
+    >>> with quiet_rdflib_terms():
+    ...     Literal("x", datatype=XSD.date).ill_typed
+    True
+    """
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
 
 
 def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -177,21 +177,34 @@ def validate_graph(
     """Validate ``data`` against ``shapes`` with pySHACL (no inference beyond SHACL's own).
 
     ``data`` should hold the ontology too, so that ``sh:class`` sees ``rdfs:subClassOf``.
+
+    :raises ShapesError: shapes pySHACL cannot use, or that SHACL-SPARQL forbids (a SERVICE,
+        MINUS or VALUES in an ``sh:select``), with pySHACL's message.
     """
     from pyshacl import validate
+
+    from .shacl import check_sparql_syntax_rules
 
     if not any(shapes.triples((None, RDF.type, SH.NodeShape))) and not any(
         shapes.triples((None, RDF.type, SH.PropertyShape))
     ):
         raise ShapesError("the shapes graph has no sh:NodeShape or sh:PropertyShape")
+    check_sparql_syntax_rules(shapes)
     try:
         conforms, report, _ = validate(
             data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
     except Exception as error:  # pySHACL's errors have no common root
-        raise ShapesError(f"the shapes could not be used: {error}") from error
-    assert isinstance(report, Graph)
+        raise ShapesError(f"the shapes could not be used: {_one_line(error)}") from error
+    if not isinstance(report, Graph):
+        # pySHACL returns, rather than raises, the failures SHACL defines (a SERVICE in an
+        # sh:select...): no report, only the failure
+        raise ShapesError(f"pySHACL cannot validate with these shapes: {_one_line(report)}")
     return ValidationReport(bool(conforms), _results(report), report, namespaces)
+
+
+def _one_line(problem: object) -> str:
+    return " ".join(str(problem).split())
 
 
 def _results(report: Graph) -> tuple[Violation, ...]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -336,3 +338,48 @@ def test_bind_takes_literals_written_as_in_turtle() -> None:
                        "--bind", 'n="8"^^xsd:integer')  # fmt: skip
     assert code == 0
     assert "kg:cambodia-delegation-focal-points-2020" in out
+
+
+def test_bind_reads_escapes_in_a_prefixed_name() -> None:
+    """kg:a\\#b is <…/id/a#b>, as in SPARQL and Turtle: the backslash is not kept in the IRI."""
+    code, out, err = run("query", "--no-bundled", "-e", "SELECT ?x WHERE {}", "-f", "csv",
+                         "--bind", "x=kg:a\\#b\\~c%41")  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["x", "https://w3id.org/accsm-kg/id/a#b~c%41"]
+    code, _, err = run("query", "--no-bundled", "-n", "labels", "--bind", "entity=kg:a\\#b")
+    assert (code, err) == (0, "")
+
+
+def test_bind_reads_a_string_written_as_in_turtle() -> None:
+    """--bind 'x="…"' is that string, its escapes read; a bare value stays a string as it is."""
+    code, out, _ = run("query", "--no-bundled", "-e", "SELECT ?x ?y WHERE {}", "-f", "json",
+                       "--bind", 'x="say \\"hi\\"\\t\\u17A2"', "--bind", "y=10:30")  # fmt: skip
+    assert code == 0
+    [row] = json.loads(out)["results"]["bindings"]
+    assert row["x"] == {"type": "literal", "value": 'say "hi"\tអ'}
+    assert row["y"] == {"type": "literal", "value": "10:30"}
+
+
+def test_named_query_takes_a_typed_literal_and_a_timeout() -> None:
+    """A named query's date may be written "…"^^xsd:date too; --timeout limits each query."""
+    code, out, _ = run("query", "-n", "meetings-between", "-f", "csv", "--timeout", "60",
+                       "--bind", 'start="2020-11-01"^^xsd:date',
+                       "--bind", "end=2020-11-30")  # fmt: skip
+    assert code == 0
+    assert "https://w3id.org/accsm-kg/id/accsm-focal-points-meeting-2020,ACCSM Focal" in out
+
+
+@pytest.mark.parametrize("tail", ["", "!"])
+def test_bind_of_many_escapes_is_read_in_proportion(tail: str) -> None:
+    """40 backslash escapes in a prefixed name: refused (or a string) at once, not after hours."""
+    value = "kg:" + "\\a" * 40 + tail
+    done = subprocess.run(
+        [sys.executable, "-m", "accsm_kg", "query", "--no-bundled", "-e", "SELECT ?x WHERE {}",
+         "-f", "csv", "--bind", f"x={value}"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if tail:
+        assert (done.returncode, done.stdout.splitlines()) == (0, ["x", value])
+    else:
+        assert done.returncode == 2
+        assert "\\a is not an escape a prefixed name may hold" in done.stderr

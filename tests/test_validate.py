@@ -11,6 +11,7 @@ from rdflib.namespace import SH
 
 import accsm_kg
 from accsm_kg import KnowledgeGraph, ValidationReport, Violation
+from accsm_kg.validate import Engine
 
 KG = "https://w3id.org/accsm-kg/id/"
 BAD_DELEGATION = """\
@@ -175,3 +176,91 @@ def test_seed_khmer_dates_agree(kg: KnowledgeGraph) -> None:
     rows = kg.query(check_path("khmer-dates").read_text(encoding="utf-8"))
     assert len(rows) == 2
     assert accsm_kg.validate.khmer_date_violations(rows) == []
+
+
+FORBIDDEN_SPARQL = {
+    "SERVICE": "SELECT $this WHERE { SERVICE <http://127.0.0.1:9/> { $this ?p ?o } }",
+    "SERVICE inside FILTER EXISTS": (
+        "SELECT $this WHERE { $this ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> "
+        "{ $this ?p ?o } } }"
+    ),
+    "MINUS": "SELECT $this WHERE { $this ?p ?o MINUS { $this <urn:x:q> 2 } }",
+    "VALUES": "SELECT $this WHERE { $this ?p ?o } VALUES ?o { 1 }",
+}
+
+
+def _sparql_shapes(folder: Path, select: str) -> Path:
+    shapes = folder / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:x:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:x:p> ;\n"
+        f'  sh:sparql [ sh:select """{select}""" ] .\n',
+        encoding="utf-8",
+    )
+    return shapes
+
+
+@pytest.mark.parametrize("focus", [True, False], ids=["focus nodes", "no focus node"])
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl", None])
+@pytest.mark.parametrize("feature", sorted(FORBIDDEN_SPARQL))
+def test_forbidden_sparql_in_shapes_is_a_shapes_error(
+    tmp_path: Path, feature: str, engine: Engine | None, focus: bool
+) -> None:
+    """SERVICE, MINUS or VALUES in an sh:select make the shapes ill-formed, on either engine.
+
+    pySHACL returned a failure instead of a report (an AssertionError here), and only when the
+    data gave the query a focus node; the SPARQL engine said pySHACL would validate them.
+    """
+    data = tmp_path / "data.ttl"
+    data.write_text(f"<urn:x:a> <urn:x:{'p' if focus else 'q'}> 1 .\n", encoding="utf-8")
+    kg = accsm_kg.load(data, include_bundled=False)
+    with pytest.raises(accsm_kg.ShapesError) as caught:
+        kg.validate(_sparql_shapes(tmp_path, FORBIDDEN_SPARQL[feature]), engine=engine)
+    assert not isinstance(caught.value, accsm_kg.UnsupportedShapesError)
+    assert str(caught.value) == (
+        f"<urn:x:S>: an sh:select may not hold {feature.split()[0]}"
+        f"{' (a federated query)' if feature.startswith('SERVICE') else ''} (SHACL-SPARQL "
+        "forbids it) (see https://www.w3.org/TR/shacl/#pre-binding)"
+    )
+
+
+def test_a_failure_pyshacl_returns_is_a_shapes_error(tmp_path: Path) -> None:
+    """A failure pySHACL returns rather than raises (SELECT * nested) is a ShapesError with it."""
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:x:a> <urn:x:p> 1 .\n", encoding="utf-8")
+    shapes = _sparql_shapes(tmp_path, "SELECT $this WHERE { { SELECT * WHERE { $this ?p ?o } } }")
+    kg = accsm_kg.load(data, include_bundled=False)
+    with pytest.raises(accsm_kg.ShapesError, match="pySHACL cannot validate with these shapes: "
+                       "Using 'SELECT \\*' in a nested SELECT query"):  # fmt: skip
+        kg.validate(shapes, engine="pyshacl")
+
+
+def test_an_extension_function_is_left_to_pyshacl(tmp_path: Path) -> None:
+    """A function of no standard in an sh:select: not compiled (Oxigraph raised RuntimeError).
+
+    By default the oxigraph store then validates with pySHACL, for which an unknown function is
+    an error in the expression, so the FILTER keeps nothing.
+    """
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:x:a> <urn:x:p> 1 .\n", encoding="utf-8")
+    shapes = _sparql_shapes(tmp_path, "SELECT $this WHERE { $this ?p ?o FILTER(<urn:x:f>(?o)) }")
+    kg = accsm_kg.load(data, include_bundled=False)
+    with pytest.raises(accsm_kg.UnsupportedShapesError, match="the function <urn:x:f>"):
+        kg.validate(shapes, engine="sparql")
+    assert kg.validate(shapes).conforms
+
+
+def test_a_store_failing_a_shapes_query_raises_a_store_error() -> None:
+    """Whatever the select function given to the SPARQL engine raises comes out as a StoreError."""
+    from accsm_kg.shacl import validate_with_sparql
+
+    def select(text: str) -> list[tuple[None, ...]]:
+        raise RuntimeError("the store is on fire")
+
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . <urn:x:S> a sh:NodeShape ; "
+        "sh:targetSubjectsOf <urn:x:p> ; sh:property [ sh:path <urn:x:p> ; sh:minCount 1 ] .",
+        format="turtle",
+    )
+    with pytest.raises(accsm_kg.StoreError, match="RuntimeError: the store is on fire"):
+        validate_with_sparql(select, shapes)

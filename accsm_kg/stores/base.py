@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier, Node
 
-from ..errors import OptionError, QueryTimeoutError, StoreError
+from ..errors import AccsmKgError, OptionError, QueryTimeoutError, StoreError
 from ..loading import FileFacts, ParsedFile, graph_facts, parse_any
 from ..sparql import PreparedQuery, prepare
 
@@ -30,6 +30,7 @@ __all__ = [
     "Solutions",
     "Store",
     "check_timeout",
+    "engine_message",
     "loading",
     "run_in_child",
     "run_with_timeout",
@@ -68,8 +69,8 @@ class Store(ABC):
     def add_files(self, files: Sequence[ParsedFile]) -> None:
         """Put parsed files' triples into their named graphs, replacing what those graphs held.
 
-        A later file naming the same graph replaces an earlier one. All or nothing: if one file
-        cannot be added, the store is left as it was.
+        Files naming the same graph add up. All or nothing: if one file cannot be added, the
+        store is left as it was.
         """
 
     def begin_load(self) -> Loading:
@@ -141,6 +142,17 @@ class Store(ABC):
         """Whether ``graph`` already holds this very file, so that loading may skip it."""
         return False
 
+    def loaded_from(self, graph: URIRef) -> frozenset[str] | None:
+        """Return the files (resolved paths) a named graph was last filled from, if known."""
+        files = vars(self).get("_sources", {}).get(str(graph))
+        return frozenset(files) if files else None
+
+    def remember(self, filled: Mapping[str, Sequence[Path]]) -> None:
+        """Note which files each named graph now holds (``filled``: graph IRI to its files)."""
+        sources: dict[str, dict[str, str]] = vars(self).setdefault("_sources", {})
+        for graph, paths in filled.items():
+            sources[graph] = {str(path.resolve()): "" for path in paths}
+
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
         """Yield every triple with the named graph it is in, as rdflib terms."""
@@ -168,6 +180,9 @@ class Loading(ABC):
 
         ``warn``: whether to warn of literals the store keeps in another form.
         """
+
+    def expect(self, paths: Sequence[Path]) -> None:  # noqa: B027  # most loads need no notice
+        """Be told the files about to be added, before any is (a store may prepare for them)."""
 
     @abstractmethod
     def commit(self) -> None:
@@ -198,6 +213,10 @@ class ParsedLoading(Loading):
     def commit(self) -> None:
         """Hand every parsed file to the store in one call."""
         self.store.add_files(self.parsed)
+        filled: dict[str, list[Path]] = {}
+        for part in self.parsed:
+            filled.setdefault(str(part.graph), []).append(part.path)
+        self.store.remember(filled)
 
     def rollback(self) -> None:
         """Nothing was written: forget the parsed files."""
@@ -270,29 +289,54 @@ def check_timeout(timeout: Any, name: str = "timeout") -> None:
         raise OptionError(f"{name} must be a positive number of seconds, not {timeout!r}")
 
 
+def engine_message(error: BaseException) -> str:
+    r"""Return an engine's exception as its type and message, in one line of bounded length.
+
+    >>> engine_message(TypeError("bad\n  operand"))
+    'TypeError: bad operand'
+    """
+    text = " ".join(str(error).split()) or "(no message)"
+    if len(text) > 300:
+        text = text[:300] + " …"
+    return f"{type(error).__name__}: {text}"
+
+
 def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
     """Return ``work()``, run in a forked child process killed past ``timeout`` seconds.
 
     The child holds a copy of the parent's memory, computes, and sends the result back; a child
     past its time is killed, so nothing goes on using CPU or memory. Where fork is missing, a
-    thread is used, and the work runs on to its end in the background.
+    thread is used, and the work runs on to its end in the background. An exception of the
+    work's that is not one of ours comes back as a :class:`StoreError` keeping its message.
 
     >>> run_in_child(lambda: 1 + 1, 5.0)
     2
+    >>> run_in_child(lambda: 1 / 0, 5.0)
+    Traceback (most recent call last):
+    accsm_kg.errors.StoreError: the query failed: ZeroDivisionError: division by zero
     """
+
+    def ours() -> T:
+        try:
+            return work()
+        except AccsmKgError:
+            raise
+        except Exception as error:  # an engine's own exception
+            raise StoreError(f"the query failed: {engine_message(error)}") from error
+
     if timeout is None:
-        return work()
+        return ours()
     check_timeout(timeout)
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        return run_with_timeout(lambda stop: work(), timeout)
+        return run_with_timeout(lambda stop: ours(), timeout)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def child() -> None:
         try:
-            outcome: tuple[str, Any] = ("value", work())
+            outcome: tuple[str, Any] = ("value", ours())
         except BaseException as error:
             outcome = ("error", error)
         try:

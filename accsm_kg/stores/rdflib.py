@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import rdflib.plugins.sparql as rdflib_sparql
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from ..errors import AccsmKgError, StoreError
 from ..loading import ParsedFile
 from ..sparql import PreparedQuery, inline_bindings, prepare
-from .base import Quad, Store, run_in_child
+from ..terms import quiet_rdflib_terms
+from .base import Quad, Store, engine_message, run_in_child
 
 __all__ = ["RdflibStore"]
 
@@ -38,6 +40,26 @@ def _local_graphs_only() -> Iterator[None]:
         rdflib_sparql.SPARQL_LOAD_GRAPHS = previous
 
 
+@contextlib.contextmanager
+def _engine(what: str) -> Iterator[None]:
+    """Run rdflib's SPARQL engine: FROM graphs read locally, its own exceptions as ours.
+
+    rdflib's engine fails on some queries our parser accepts, with whatever exception it meets
+    (``TypeError``, ``AttributeError``, a bare ``Exception``): each becomes a
+    :class:`StoreError` that keeps the engine's message. Its log records about ill-typed
+    literals in the query are dropped: such a literal is a constant like any other.
+    """
+    try:
+        with _local_graphs_only(), quiet_rdflib_terms():
+            yield
+    except AccsmKgError:
+        raise
+    except Exception as error:
+        raise StoreError(
+            f"the rdflib store cannot run this {what}: {engine_message(error)}"
+        ) from error
+
+
 class RdflibStore(Store):
     """An in-memory rdflib :class:`~rdflib.Dataset`: the reference implementation."""
 
@@ -53,9 +75,9 @@ class RdflibStore(Store):
         try:
             for parsed in files:
                 graph = self._dataset.graph(parsed.graph)
-                if parsed.graph not in saved:
+                if parsed.graph not in saved:  # the first file of a graph replaces it
                     saved[parsed.graph] = Graph() + graph
-                graph.remove((None, None, None))
+                    graph.remove((None, None, None))
                 graph += parsed.triples
         except Exception:
             for iri, previous in saved.items():
@@ -85,6 +107,13 @@ class RdflibStore(Store):
             names = list(result.vars or [])
             # from the bindings: iterating the result would skip a row with nothing bound
             rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
+            for row in rows:
+                for value in row:
+                    if value is not None and not isinstance(value, _TERMS):
+                        raise StoreError(
+                            "the rdflib store cannot run this query: its engine gave back "
+                            f"{value!r}, which is not an RDF term"
+                        )
             return [str(name) for name in names], rows
 
         return self._run(query, bindings, read, timeout)
@@ -125,15 +154,18 @@ class RdflibStore(Store):
     ) -> T:
         """Evaluate ``query`` and ``read`` its result, both with FROM graphs read locally."""
         # bound values stand in the query as constants: the bound text is parsed (and cached)
-        algebra = (
-            prepare(inline_bindings(query, bindings), {}).algebra if bindings else query.algebra
-        )
+        if bindings:
+            with quiet_rdflib_terms():
+                algebra = prepare(inline_bindings(query, bindings), {}).algebra
+        else:
+            algebra = query.algebra
 
         def work() -> T:
-            with _local_graphs_only():
+            with _engine("query"):
                 return read(self._dataset.query(algebra))
 
-        return run_in_child(work, timeout)
+        with quiet_rdflib_terms():  # the terms of an answer from a child are made again here
+            return run_in_child(work, timeout)
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
         """Run SPARQL Update with rdflib's engine; a failed or timed-out update changes nothing.
@@ -144,7 +176,7 @@ class RdflibStore(Store):
         if timeout is None:
             saved = list(self._quads_with_default())
             try:
-                with _local_graphs_only():
+                with _engine("update"):
                     self._dataset.update(text)
             except BaseException:
                 self._replace(saved)
@@ -152,11 +184,12 @@ class RdflibStore(Store):
             return
 
         def work() -> list[tuple[Node, Node, Node, Node]]:
-            with _local_graphs_only():
+            with _engine("update"):
                 self._dataset.update(text)
             return list(self._quads_with_default())
 
-        self._replace(run_in_child(work, timeout))
+        with quiet_rdflib_terms():
+            self._replace(run_in_child(work, timeout))
 
     def _quads_with_default(self) -> Iterator[tuple[Node, Node, Node, Node]]:
         for s, p, o, g in self._dataset.quads((None, None, None, None)):
@@ -182,3 +215,4 @@ class RdflibStore(Store):
 
 
 _DEFAULT = URIRef("urn:x-rdflib:default")
+_TERMS = (URIRef, Literal, BNode)
