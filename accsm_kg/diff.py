@@ -20,6 +20,7 @@ kg:a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -30,8 +31,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from .errors import SourceNotFoundError, TurtleSyntaxError, UnsupportedFileError
+from .errors import EntityExpansionError, NoRdfFilesError, UnsupportedFileError
 from .knowledge_graph import PREFIXES
+from .loading import not_found, reading, syntax_error
 from .release import canonical_quads
 from .terms import curie, from_oxigraph, to_oxigraph
 
@@ -85,17 +87,100 @@ def _read_file(path: Path, graph: Graph) -> None:
         raise UnsupportedFileError(str(path), reader="accsm-kg diff", formats=_formats()) from None
     bnodes: dict[str, BNode] = {}  # blank nodes are scoped to their file
     try:
-        for quad in ox.parse(path=path, format=fmt):
-            graph.add(
-                tuple(  # type: ignore[arg-type]
-                    bnodes.setdefault(t.value, BNode()) if isinstance(t, ox.BlankNode) else
-                    from_oxigraph(t)
-                    for t in (quad.subject, quad.predicate, quad.object)
-                )
-            )  # fmt: skip
+        with reading(path):
+            if fmt == ox.RdfFormat.RDF_XML:
+                check_entities(path)
+            for quad in ox.parse(path=path, format=fmt):
+                graph.add(
+                    tuple(  # type: ignore[arg-type]
+                        bnodes.setdefault(t.value, BNode()) if isinstance(t, ox.BlankNode) else
+                        from_oxigraph(t)
+                        for t in (quad.subject, quad.predicate, quad.object)
+                    )
+                )  # fmt: skip
     except SyntaxError as error:
-        reason = (error.msg or str(error)).split(": ", 1)[-1]
-        raise TurtleSyntaxError(reason, str(path), error.lineno or 1, error.offset) from None
+        raise syntax_error(path, error) from None
+
+
+#: The most bytes one XML entity may expand to, and all of a file's references together.
+MOST_PER_ENTITY, MOST_EXPANDED = 1 << 16, 1 << 26
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s%]+)\s+(?:\"([^\"]*)\"|'([^']*)'|([^>]*))>", re.S)
+_REFERENCE = re.compile(rb"&([^\s&;#]+);")
+
+
+def _internal_subset(path: Path, data: bytes) -> tuple[bytes, int]:
+    """Return the declarations in a DOCTYPE's ``[ ]``, and where the document after them begins.
+
+    ``b""`` and 0 when there are none. Quoted values may hold ``]``: one pass over the bytes
+    finds the ``]`` that closes the declarations.
+    """
+    start = data.find(b"<!DOCTYPE")
+    if start < 0:
+        return b"", 0
+    opening = data.find(b"[", start)
+    closing_tag = data.find(b">", start)
+    if opening < 0 or 0 <= closing_tag < opening:
+        return b"", 0  # a DOCTYPE without an internal subset declares no entity
+    quote = None
+    for at in range(opening + 1, len(data)):
+        byte = data[at : at + 1]
+        if quote is not None:
+            if byte == quote:
+                quote = None
+        elif byte in (b'"', b"'"):
+            quote = byte
+        elif byte == b"]":
+            return data[opening + 1 : at], at + 1
+    raise EntityExpansionError(str(path), "its DOCTYPE never closes its [ ] of declarations")
+
+
+def check_entities(path: Path) -> None:
+    """Refuse an XML file whose entities expand out of proportion to it, or fetch anything.
+
+    Entities of entities (the "billion laughs") may expand a file of a kilobyte to gigabytes;
+    parameter and external entities are refused outright. The usual
+    ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` is read as ever.
+
+    :raises EntityExpansionError: naming the entity and the sizes.
+    """
+    data = path.read_bytes()
+    subset, end = _internal_subset(path, data)
+    values: dict[bytes, bytes] = {}
+    for match in _ENTITY.finditer(subset):
+        name = match.group(2)
+        if match.group(1) or match.group(5) is not None:
+            kind = "parameter" if match.group(1) else "external"
+            raise EntityExpansionError(
+                str(path), f"the {kind} entity {name.decode(errors='replace')} is refused"
+            )
+        values[name] = match.group(3) if match.group(3) is not None else match.group(4)
+    sizes: dict[bytes, int] = {}
+
+    def size(name: bytes, seen: tuple[bytes, ...] = ()) -> int:
+        if name not in values:
+            return len(name) + 2  # a predefined or character reference stays short
+        if name in seen:
+            raise EntityExpansionError(str(path), f"the entity {name.decode()} refers to itself")
+        if name not in sizes:
+            value = values[name]
+            sizes[name] = len(value) + sum(
+                size(ref, (*seen, name)) - len(ref) - 2 for ref in _REFERENCE.findall(value)
+            )
+            if sizes[name] > MOST_PER_ENTITY:
+                raise EntityExpansionError(
+                    str(path),
+                    f"the entity {name.decode(errors='replace')} expands to {sizes[name]:,} bytes,"
+                    f" more than the {MOST_PER_ENTITY:,} accsm-kg reads",
+                )
+        return sizes[name]
+
+    total = sum(size(ref) for ref in _REFERENCE.findall(data, end))
+    if total > MOST_EXPANDED:
+        raise EntityExpansionError(
+            str(path),
+            f"its entity references expand to {total:,} bytes, more than the "
+            f"{MOST_EXPANDED:,} accsm-kg reads",
+        )
 
 
 def read_graph(path: str | Path) -> Graph:
@@ -107,6 +192,7 @@ def read_graph(path: str | Path) -> Graph:
 
     :raises SourceNotFoundError: the path does not exist.
     :raises TurtleSyntaxError: a file does not parse (the message names file and line).
+    :raises EntityExpansionError: an RDF/XML file's entities expand out of proportion.
     """
     path = Path(path)
     graph = Graph()
@@ -117,12 +203,15 @@ def read_graph(path: str | Path) -> Graph:
             files = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix in (".ttl", ".nt")
             )
+            if not files:
+                others = sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
+                raise NoRdfFilesError(str(path), others)
         for file in files:
             _read_file(file, graph)
     elif path.is_file():
         _read_file(path, graph)
     else:
-        raise SourceNotFoundError(str(path))
+        raise not_found(path)
     return graph
 
 

@@ -24,6 +24,7 @@ from rdflib.namespace import NamespaceManager
 
 from .errors import (
     EmptyFileError,
+    GraphConflictError,
     OptionError,
     QueryError,
     QueryFormError,
@@ -47,7 +48,7 @@ from .sparql import (
     prepare_update,
 )
 from .stores import OxigraphStore, RemoteStore, Store, StoreName, check_timeout, loading, open_store
-from .terms import curie
+from .terms import curie, quiet_rdflib_terms
 from .validate import Engine, ValidationReport, khmer_date_violations, validate_graph
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
@@ -93,26 +94,68 @@ class KnowledgeGraph:
 
     # -- contents ---------------------------------------------------------------------------
 
-    def add(self, *paths: str | Path) -> list[FileFacts]:
+    def add(self, *paths: str | Path, replace: bool = False) -> list[FileFacts]:
         """Add Turtle (``.ttl``) or N-Triples (``.nt``) files, or folders of them.
 
         Each file goes into a named graph of its own. N-Quads (``.nq``) and TriG (``.trig``)
         files, such as dumps, fill the graphs they name (given by name, not found in folders).
-        All or nothing: if any file fails to parse, none is added and the error names the file
-        and line. A persistent store skips the files it already holds unchanged. ``owl:imports``
-        are read from the offline catalog of vocabularies (never fetched), and added as graphs
-        of their own.
+        Files of one call that fill the same graph add up; a file loaded again replaces what it
+        loaded before. A file that fills a graph already loaded from other files raises
+        :class:`~accsm_kg.errors.GraphConflictError`, unless ``replace=True`` lets it replace
+        that graph. All or nothing: if any file fails, none is added and the error names the
+        file and line. A persistent store skips the files it already holds unchanged.
+        ``owl:imports`` are read from the offline catalog of vocabularies (never fetched), and
+        added as graphs of their own.
 
         On the Oxigraph store, each file is parsed by Oxigraph straight into the store; a
         literal it keeps in another form (``"01"^^xsd:integer`` as ``"1"``) is told by a
         :class:`~accsm_kg.errors.CanonicalFormWarning` naming the file, line and form kept.
         Return what was found of each file (its graphs, ontologies, imports, rewritten literals).
         """
-        files = [p for p in expand_paths(paths) if not self.store.is_current(p, graph_iri(p))]
+        given = list({path.resolve(): path for path in expand_paths(paths)}.values())
+        files = [p for p in given if not self.store.is_current(p, graph_iri(p))]
+        if not files:
+            return []
+        before = set(self.store.graph_names())
+        skipped = {str(p.resolve()): p for p in given if p not in files}
         with loading(self.store) as batch:
+            batch.expect(files)
             facts = [fact for path in files for fact in batch.add(path)]
             facts += imports_needed(facts, batch.add, self._holds_ontology)
+            # a graph filled anew takes again the files it held that were skipped as current
+            partners = {
+                skipped.pop(held)
+                for graph in {graph for fact in facts for graph in fact.graphs} & before
+                for held in sorted(self.store.loaded_from(graph) or ())
+                if held in skipped
+            }
+            facts += [fact for path in sorted(partners) for fact in batch.add(path)]
+            if not replace:
+                self._refuse_conflicts(facts, before, {str(path.resolve()) for path in given})
         return facts
+
+    def _refuse_conflicts(
+        self, facts: Iterable[FileFacts], before: set[URIRef], given: set[str]
+    ) -> None:
+        """Raise if a file fills a graph that held, before this load, files not ``given`` now.
+
+        A file skipped as already loaded still counts as given: its graph may be shared.
+        """
+        filling: dict[URIRef, list[Path]] = {}
+        for fact in facts:
+            for graph in fact.graphs:
+                filling.setdefault(graph, []).append(fact.path)
+        for graph, files in filling.items():
+            if graph not in before:
+                continue
+            held = self.store.loaded_from(graph)
+            if held is None:  # graphs of unknown origin may be replaced by their own file only
+                if any(graph_iri(path) == graph for path in files):
+                    continue
+                raise GraphConflictError(str(files[0]), str(graph), [])
+            others = held - given - {str(path.resolve()) for path in files}
+            if others:
+                raise GraphConflictError(str(files[0]), str(graph), sorted(others))
 
     def _holds_ontology(self, iri: str) -> bool:
         ask = self._prepare(
@@ -161,7 +204,8 @@ class KnowledgeGraph:
         if not isinstance(sparql, str):
             raise QueryError(f"a query is text (str), not {type(sparql).__name__}")
         try:
-            prepared = prepare(sparql, self.prefixes)
+            with quiet_rdflib_terms():  # a literal not of its datatype is a constant like any
+                prepared = prepare(sparql, self.prefixes)
         except QueryFormError as error:  # an update: name the method that was called
             raise QueryFormError(error.form, called, error.right) from None
         prepared.expect(called, *forms)
@@ -269,7 +313,8 @@ class KnowledgeGraph:
         >>> kg.ask("ASK { kg:a rdfs:label ?l }", {"l": "A"})
         True
         """
-        prepared = prepare_update(sparql, self.prefixes)
+        with quiet_rdflib_terms():
+            prepared = prepare_update(sparql, self.prefixes)
         limit = self._timeout(timeout)
         for combination in expand_bindings(bind(prepared, bindings)):
             self.store.update(inline_update_bindings(prepared, combination), timeout=limit)
@@ -438,6 +483,7 @@ def load(
     store: StoreName = "oxigraph",
     path: str | Path | None = None,
     query_timeout: float | None = None,
+    replace: bool = False,
 ) -> KnowledgeGraph:
     """Load the bundled ontology and data, plus any Turtle files or folders given.
 
@@ -448,11 +494,17 @@ def load(
     :param path: a folder for a persistent Oxigraph store; reopened, it skips the files it
         already holds unchanged.
     :param query_timeout: seconds a query may run (:attr:`KnowledgeGraph.query_timeout`).
+    :param replace: let a file replace a graph that a persistent store holds from other files
+        (see :meth:`KnowledgeGraph.add`).
     :raises LoadError: a file is missing or does not parse; nothing is loaded then.
     """
     kg = KnowledgeGraph(open_store(store, path), query_timeout=query_timeout)
     files = [*(bundled_paths() if include_bundled else []), *paths]
-    kg.add(*files)
+    try:
+        kg.add(*files, replace=replace)
+    except BaseException:
+        kg.close()
+        raise
     return kg
 
 

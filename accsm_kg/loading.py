@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,8 +37,12 @@ from .errors import (
     ImportNotFoundError,
     InvalidLiteralError,
     NoRdfFilesError,
+    NotAFileError,
+    NoTripleWarning,
     SourceNotFoundError,
+    TokenTooLargeError,
     TurtleSyntaxError,
+    UnreadableFileError,
     UnsupportedFileError,
 )
 from .literals import CanonicalForms, datatype_name, is_valid, kept_by_value
@@ -56,10 +61,13 @@ __all__ = [
     "graph_facts",
     "imports_needed",
     "line_of_literal",
+    "no_triple",
+    "not_found",
     "parse_any",
     "parse_dataset",
     "parse_file",
     "parse_files",
+    "reading",
     "syntax_error",
     "warn_rewritten",
 ]
@@ -204,8 +212,63 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 raise UnsupportedFileError(str(path))
             found.append(path)
         else:
-            raise SourceNotFoundError(str(path))
+            raise not_found(path)
     return found
+
+
+def not_found(path: Path) -> SourceNotFoundError | NotAFileError | UnreadableFileError:
+    """Return the error for a path that is neither a file nor a folder: say what it is."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return SourceNotFoundError(str(path))
+    except OSError as error:  # a symbolic link that loops, a folder that cannot be searched
+        return UnreadableFileError(str(path), error.strerror or str(error))
+    kinds = {
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    kind = next((name for test, name in kinds.items() if test(mode)), "a special file")
+    return NotAFileError(str(path), kind)
+
+
+#: The longest single token (a literal or an IRI) Oxigraph's parsers read.
+LONGEST_TOKEN = 1 << 24
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn what the system or the parser raise while reading ``path`` into our errors.
+
+    An unreadable file becomes :class:`UnreadableFileError`; a token past the parser's buffer
+    (one literal longer than 16 MiB) :class:`TokenTooLargeError`, naming the line.
+    """
+    try:
+        yield
+    except OSError as error:
+        raise UnreadableFileError(str(path), error.strerror or str(error)) from None
+    except MemoryError as error:
+        if "buffer maximal size" not in str(error):
+            raise
+        raise TokenTooLargeError(str(path), _long_line(path)) from None
+
+
+def _long_line(path: Path) -> int | None:
+    """Return the number of the first line longer than :data:`LONGEST_TOKEN` bytes, if any."""
+    with contextlib.suppress(OSError), path.open("rb") as stream:
+        number, length = 1, 0
+        while block := stream.read(1 << 20):
+            start = 0
+            while (end := block.find(b"\n", start)) >= 0:
+                if length + end - start > LONGEST_TOKEN:
+                    return number
+                number, length, start = number + 1, 0, end + 1
+            length += len(block) - start
+            if length > LONGEST_TOKEN:
+                return number
+    return None
 
 
 class _DropLiteralWarnings(logging.Filter):
@@ -253,6 +316,11 @@ def decode(path: Path, data: bytes) -> str:
     return text
 
 
+def no_triple(path: Path) -> None:
+    """Warn that a file parsed but holds no triple (only comments or declarations)."""
+    warnings.warn(NoTripleWarning(str(path)), stacklevel=4)
+
+
 def check_start(path: Path, size: int = 4096) -> None:
     """Check the first ``size`` bytes of a file too large to read whole, as :func:`decode` does.
 
@@ -284,7 +352,33 @@ def syntax_error(path: Path, error: SyntaxError) -> TurtleSyntaxError | Encoding
         return EncodingError(
             str(path), error.lineno or 1, error.offset or 1, "not UTF-8; save the file as UTF-8"
         )
+    tag = _language_tag_at(path, error.lineno, error.offset)
+    if tag is not None:
+        if reason in _MISLEADING:
+            reason = _MISLEADING[reason]
+        reason = f"@{tag} is not a valid language tag ({reason}); write one such as @en or @km-KH"
     return TurtleSyntaxError(reason, str(path), error.lineno or 1, error.offset)
+
+
+#: Messages of the parser's language-tag reader that name something else than the fault.
+_MISLEADING = {"An integer should not be empty": "a subtag is empty"}
+_TAG = re.compile(r"(?<=[\"'])@([^\s.;,()\[\]<>\"']*)")
+
+
+def _language_tag_at(path: Path, line: int | None, column: int | None) -> str | None:
+    """Return the language tag that a syntax error at ``line``:``column`` falls in, if any."""
+    if not line or not column:
+        return None
+    text = None
+    with contextlib.suppress(OSError), path.open("rb") as stream:
+        for number, raw in enumerate(stream, 1):
+            if number == line:
+                text = raw[: 1 << 16].decode("utf-8", errors="replace")
+                break
+    for match in _TAG.finditer(text or ""):
+        if match.start() <= column - 1 <= match.end():
+            return match.group(1)
+    return None
 
 
 def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
@@ -300,13 +394,15 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     if path.suffix.lower() not in RDF_SUFFIXES:
         raise UnsupportedFileError(str(path))
     if not path.is_file():
-        raise SourceNotFoundError(str(path))
+        raise not_found(path)
     graph = graph if graph is not None else graph_iri(path)
-    text = decode(path, path.read_bytes())
     triples = Graph()
     with _parsing(path):
+        text = decode(path, path.read_bytes())
         form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
         quads = list(ox.parse(text, format=form, base_iri=str(graph)))
+    if not quads:
+        no_triple(path)
     check_literals(path, quads)
     triples.addN((s, p, o, triples) for s, p, o in _triples(iter(quads)))
     return ParsedFile(path, graph, triples)
@@ -319,7 +415,8 @@ def _parsing(path: Path) -> Iterator[None]:
     term_logger = logging.getLogger("rdflib.term")
     term_logger.addFilter(literal_filter)
     try:
-        yield
+        with reading(path):
+            yield
     except SyntaxError as error:
         raise syntax_error(path, error) from None
     finally:
@@ -337,14 +434,17 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
     if suffix not in DATASET_SUFFIXES:
         raise UnsupportedFileError(str(path))
     if not path.is_file():
-        raise SourceNotFoundError(str(path))
+        raise not_found(path)
     own = graph_iri(path)
-    text = decode(path, path.read_bytes())
     graphs: dict[URIRef, Graph] = {}
     bnodes: dict[str, BNode] = {}
     with _parsing(path):
+        text = decode(path, path.read_bytes())
         form = OX_FORMATS[DATASET_SUFFIXES[suffix]]
         quads = list(ox.parse(text, format=form, base_iri=str(own)))
+    if not quads:
+        no_triple(path)
+        graphs[own] = Graph()
     check_literals(path, quads)
     with _parsing(path):
         for quad in quads:

@@ -59,3 +59,16 @@ def test_first_command_prints_what_the_readme_shows() -> None:
     assert result.exit_code == 0
     shown = re.findall(r"```text\n(.*?)```", README, flags=re.S)[0]
     assert result.stdout == shown
+
+
+def test_every_test_the_readme_cites_exists() -> None:
+    """Each `tests/FILE.py::test_name` the README gives as proof is a test of that file."""
+    cited = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", README)
+    assert len(cited) > 40
+    missing = [
+        f"{path}::{name}"
+        for path, name in cited
+        if not (ROOT / path).is_file()
+        or (name and not re.search(rf"^def {name}\(", (ROOT / path).read_text("utf-8"), re.M))
+    ]
+    assert missing == []

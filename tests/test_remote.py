@@ -68,12 +68,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     status = 500
     delay = 0.0
+    body = b"Parser error: something the server says"
+    content_type = "text/plain"
 
     def do_POST(self) -> None:  # http.server calls this name
         time.sleep(self.delay)
-        body = b"Parser error: something the server says"
+        body = self.body
         self.send_response(self.status)
-        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -84,8 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def failing_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    status, delay = request.param
-    handler = type("Handler", (_Handler,), {"status": status, "delay": delay})
+    status, delay, *answer = request.param
+    fields: dict[str, object] = {"status": status, "delay": delay}
+    if answer:
+        fields.update(body=answer[0], content_type=answer[1])
+    handler = type("Handler", (_Handler,), fields)
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -118,6 +123,34 @@ def test_remote_errors_are_clear(failing_server: str, error: type[Exception], wo
     assert failing_server in str(caught.value)
 
 
+_JSON = "application/sparql-results+json"
+
+
+@pytest.mark.parametrize(
+    ("failing_server", "call", "words"),
+    [
+        ((200, 0.0, b'{"head": {}, "results": {"bindings": []}}', _JSON), "query", "KeyError"),
+        (
+            (200, 0.0, b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": 3}]}}', _JSON),
+            "query",
+            "malformed",
+        ),
+        ((200, 0.0, b"<urn:x:a> <urn:x:b", "text/turtle"), "construct", "does not parse"),
+    ],
+    indirect=["failing_server"],
+)
+def test_malformed_answers_are_remote_errors(failing_server: str, call: str, words: str) -> None:
+    """An answer that looks like SPARQL results or a graph but is broken raises RemoteError."""
+    with accsm_kg.connect(failing_server, timeout=5) as remote:  # the graphs asked for first
+        run = getattr(remote, call)
+        with pytest.raises(accsm_kg.RemoteError):
+            run("CONSTRUCT WHERE { ?s ?p ?o }" if call == "construct" else "SELECT * { ?s ?p ?o }")
+    with accsm_kg.connect(failing_server, timeout=5, graphs=["urn:x:g"]) as remote:
+        run = getattr(remote, call)
+        with pytest.raises(accsm_kg.RemoteError, match=words):
+            run("CONSTRUCT WHERE { ?s ?p ?o }" if call == "construct" else "SELECT * { ?s ?p ?o }")
+
+
 def test_without_graphs_queries_see_every_graph_of_the_server(
     oxigraph_endpoints: Endpoints, kg: KnowledgeGraph
 ) -> None:
@@ -145,6 +178,8 @@ def test_without_graphs_queries_see_every_graph_of_the_server(
         ({"auth": "user:password"}, "auth is a (user name, password) pair"),
         ({"graphs": "https://e.org/g"}, "write graphs=['https://e.org/g']"),
         ({"graphs": ["not an iri"]}, "'not an iri' is not an absolute IRI"),
+        ({"query_url": "http://[::1/"}, "not 'http://[::1/' (Invalid IPv6 URL)"),
+        ({"query_url": "http://x:abc/"}, "not 'http://x:abc/' (Port could not be cast"),
     ],
 )
 def test_connect_checks_its_options(options: dict[str, object], words: str) -> None:

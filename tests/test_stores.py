@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -220,7 +221,8 @@ def test_a_reload_that_empties_a_file_empties_its_graph(tmp_path: Path) -> None:
     kg = accsm_kg.load(first, second, include_bundled=False)
     first.write_text("# nothing left\n", encoding="utf-8")
     second.write_text('<urn:x:b> <urn:x:p> "b2" .\n', encoding="utf-8")
-    kg.add(first, second)
+    with pytest.warns(accsm_kg.NoTripleWarning, match=f"{first}: the file holds no triple"):
+        kg.add(first, second)
     assert [str(row.o) for row in kg.query("SELECT ?o WHERE { ?s ?p ?o }")] == ["b2"]
     assert kg.graphs() == [URIRef(second.resolve().as_uri())]
 
@@ -287,3 +289,26 @@ def test_edited_shapes_are_read_again(tmp_path: Path) -> None:
     )
     os.utime(shapes, ns=(1, 1))  # a new modification time, whatever the clock's resolution
     assert kg.validate(shapes).conforms
+
+
+@pytest.mark.parametrize("raised", [RuntimeError("evaluation failed"), OSError(5, "I/O error")])
+def test_engine_errors_while_querying_are_ours(raised: Exception) -> None:
+    """What Oxigraph raises while it evaluates a query reaches the caller as a StoreError."""
+
+    class Failing:
+        def query(self, *args: object, **kwargs: object) -> object:
+            raise raised
+
+        def __iter__(self) -> object:
+            raise raised
+
+    kg = accsm_kg.load(include_bundled=False)
+    kg.store._store = Failing()  # type: ignore[attr-defined]
+    words = f"could not run this query: .*{re.escape(str(raised))}"
+    for call in (
+        lambda: kg.query("SELECT * WHERE { ?s ?p ?o }"),
+        lambda: kg.ask("ASK { ?s ?p ?o }"),
+        lambda: kg.construct("CONSTRUCT WHERE { ?s ?p ?o }"),
+    ):
+        with pytest.raises(accsm_kg.StoreError, match=words):
+            call()

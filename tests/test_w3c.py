@@ -629,6 +629,7 @@ def test_turtle_eval_oxigraph_warns(test: TurtleTest) -> None:
 @pytest.mark.parametrize(
     ("store", "test"), params(turtle("positive"), STORES, TURTLE_LIBRARY_FAILURES)
 )
+@pytest.mark.filterwarnings("ignore::accsm_kg.NoTripleWarning")  # files of prefixes only
 def test_turtle_positive_syntax(store: str, test: TurtleTest) -> None:
     """load() reads a file of good syntax."""
     load(test.action, store=store)
@@ -753,6 +754,7 @@ def check_answer(test: QueryTest, expected: Answer, actual: Answer) -> None:
 
 
 @pytest.mark.parametrize(("store", "test"), params(QUERY_TESTS, STORES, SPARQL_LIBRARY_FAILURES))
+@pytest.mark.filterwarnings("ignore::accsm_kg.NoTripleWarning")  # files of prefixes only
 def test_query(store: str, test: QueryTest, tmp_path: Path) -> None:
     """The library's query methods give the expected answer."""
     expected = expected_answer(test)

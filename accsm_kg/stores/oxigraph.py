@@ -20,13 +20,13 @@ import gc
 import hashlib
 import itertools
 import json
-import mmap
 import shutil
 import tempfile
 import threading
 import uuid
+import warnings
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -35,7 +35,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier, Node
 
-from ..errors import StoreError, UnsupportedFileError
+from ..errors import AccsmKgError, StoreError, StoreWarning, UnsupportedFileError
 from ..literals import CanonicalForms
 from ..loading import (
     OX_FORMATS,
@@ -45,9 +45,12 @@ from ..loading import (
     check_literals,
     check_start,
     decode,
+    no_triple,
+    reading,
     syntax_error,
     warn_rewritten,
 )
+from ..publish import leftovers, temporary_prefix
 from ..resources import DATASET_SUFFIXES, RDF_SUFFIXES, graph_iri
 from ..sparql import PreparedQuery, inline_bindings
 from ..terms import from_oxigraph, to_oxigraph
@@ -64,8 +67,12 @@ _ONTOLOGY_FACTS = f"""SELECT ?kind ?iri WHERE {{
   UNION {{ ?x <{_OWL}imports> ?iri BIND("import" AS ?kind) }}
   FILTER(isIRI(?iri))
 }}"""
-_HAS_BLANK_NODES = "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
-_HAS_LIST = "ASK { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?o FILTER(isBlank(?s)) }"
+_STAGING = "urn:x-accsm-kg:staging:"
+_SNAPSHOT_TAG = "accsm-kg-snapshot"
+_DROP_BLANK = (
+    "DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+    "WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
+)
 # The formats of a dump, by the names of accsm_kg.publish.FORMATS.
 _DUMP_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -79,12 +86,14 @@ _DUMP_FORMATS = {
 class OxigraphStore(Store):
     """A pyoxigraph store, in memory or persistent in a folder.
 
-    A persistent store remembers a digest of each file it loaded, so that loading the same
-    files again (:meth:`is_current`) skips them instead of parsing them again.
+    A persistent store remembers the files each graph was filled from, with a digest of each, so
+    that loading the same files again (:meth:`is_current`) skips them instead of parsing them
+    again.
     """
 
     name = "oxigraph"
     _DIGESTS = "accsm-kg-sources.json"
+    _FORMAT = "accsm-kg-sources/2"
 
     def __init__(self, path: str | Path | None = None) -> None:
         """Open the store in ``path`` (created if missing), or in memory."""
@@ -93,10 +102,86 @@ class OxigraphStore(Store):
             self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as error:
             raise StoreError(f"{path}: cannot open an Oxigraph store there: {error}") from None
-        self._digests: dict[str, str] = {}
+        self._sources: dict[str, dict[str, str]] = {}
+        # graphs a load is writing that the store did not hold before it: gone if it never ends
+        self._pending: list[str] = []
+        # the update that ends a load, with its staged graphs: finished if it never ends
+        self._commit_record: dict[str, Any] = {}
         self._snapshot_path: Path | None = None
-        if self.path is not None and (self.path / self._DIGESTS).is_file():
-            self._digests = json.loads((self.path / self._DIGESTS).read_text(encoding="utf-8"))
+        if self.path is not None:
+            if (self.path / self._DIGESTS).exists():
+                record = self._read_sources(self.path / self._DIGESTS)
+                self._sources, self._pending, self._commit_record = record
+            self._recover()
+
+    @classmethod
+    def _read_sources(
+        cls, path: Path
+    ) -> tuple[dict[str, dict[str, str]], list[str], dict[str, Any]]:
+        """Read the record of which files fill which graph; a damaged one is rebuilt.
+
+        The record only saves work: without it every file is parsed again at the next load.
+        """
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(record, dict) and all(isinstance(v, str) for v in record.values()):
+                return {}, [], {}  # the digests of earlier versions: the files are read again
+            graphs = record["graphs"] if record.get("format") == cls._FORMAT else None
+            pending = record.get("pending", [])
+            commit = record.get("commit", {})
+            if (
+                isinstance(graphs, dict)
+                and all(
+                    isinstance(files, dict)
+                    and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+                    for files in graphs.values()
+                )
+                and isinstance(pending, list)
+                and all(isinstance(graph, str) for graph in pending)
+                and isinstance(commit, dict)
+                and (
+                    not commit
+                    or (
+                        isinstance(commit.get("update"), str)
+                        and isinstance(commit.get("marker"), str)
+                        and isinstance(commit.get("sources"), dict)
+                    )
+                )
+            ):
+                return graphs, pending, commit
+            problem = "it is not a record of accsm-kg's sources"
+        except (OSError, ValueError, AttributeError, TypeError, KeyError) as error:
+            problem = str(error)
+        warnings.warn(
+            f"{path}: unreadable ({problem}); it is rebuilt, and every file is parsed again",
+            StoreWarning,
+            stacklevel=4,
+        )
+        return {}, [], {}
+
+    def _recover(self) -> None:
+        """Finish or undo a load that a killed process left: never half of it.
+
+        A load killed once its end was recorded is finished (its update run again if its marker
+        graph shows it never ran); one killed before has its new and staged graphs removed.
+        """
+        commit = self._commit_record
+        if commit:
+            marker = ox.NamedNode(commit["marker"])
+            if not self._store.contains_named_graph(marker):
+                self._store.update(commit["update"])
+            self._finish(commit)
+        leftovers = [
+            graph
+            for graph in self._store.named_graphs()
+            if isinstance(graph, ox.NamedNode)
+            and (graph.value.startswith(_STAGING) or graph.value in self._pending)
+        ]
+        for graph in leftovers:
+            self._store.remove_graph(graph)
+        if self._pending or leftovers:
+            self._pending = []
+            self._save_sources()
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -110,12 +195,14 @@ class OxigraphStore(Store):
         return sha.hexdigest()
 
     def is_current(self, path: Path, graph: URIRef) -> bool:
-        """Whether ``graph`` already holds this very file (same bytes), so it need not be parsed."""
-        if str(graph) not in self._digests:
+        """Whether ``graph`` holds this very file (same bytes) and no other: no need to parse it."""
+        files = self._sources.get(str(graph), {})
+        known = files.get(str(path.resolve()))
+        if len(files) != 1 or not known:
             return False
-        return self._digests.get(str(graph)) == self.digest(
-            path
-        ) and self._store.contains_named_graph(ox.NamedNode(str(graph)))
+        return known == self.digest(path) and self._store.contains_named_graph(
+            ox.NamedNode(str(graph))
+        )
 
     def begin_load(self) -> Loading:
         """Start loading files straight into the store, all or nothing."""
@@ -142,17 +229,81 @@ class OxigraphStore(Store):
                 self._store.clear_graph(ox.NamedNode(iri))
                 self._store.extend(quads)
             raise
-        self._remember({str(parsed.graph): parsed.path for parsed in files})
+        filled: dict[str, list[Path]] = {}
+        for parsed in files:
+            filled.setdefault(str(parsed.graph), []).append(parsed.path)
+        self.remember(filled)
 
-    def _remember(self, files: Mapping[str, Path]) -> None:
-        """Note the digest of each file now in the store, for :meth:`is_current`."""
+    def remember(self, filled: Mapping[str, Sequence[Path]]) -> None:
+        """Note the files (and on disk the digest of each) that fill each graph."""
+        self._sources.update(self._sources_of(filled))
+        self._pending = []
+        self._save_sources()
+
+    def _sources_of(self, filled: Mapping[str, Sequence[Path]]) -> dict[str, dict[str, str]]:
+        digest = self.digest if self.path is not None else (lambda path: "")
+        return {
+            graph: {str(path.resolve()): digest(path) for path in paths}
+            for graph, paths in filled.items()
+        }
+
+    def _commit(self, operations: list[str], filled: Mapping[str, Sequence[Path]]) -> None:
+        """End a load: run the update that moves its staged graphs, note the files of each graph.
+
+        On disk the record tells first what is to be done; the update also writes a marker graph,
+        so the next process to open a store killed meanwhile finishes it (:meth:`_recover`).
+        """
+        marker = f"{_STAGING}done-{uuid.uuid4().hex}"
+        update = " ;\n".join([*operations, f"INSERT DATA {{ GRAPH <{marker}> {{ <{marker}> "
+                                             f"<{marker}> <{marker}> }} }}"])  # fmt: skip
+        commit = {"update": update, "marker": marker, "sources": self._sources_of(filled)}
+        if self.path is not None:
+            self._commit_record, self._pending = commit, []
+            try:
+                self._save_sources()
+            except BaseException:
+                self._commit_record = {}
+                raise
+        try:
+            self._store.update(update)
+        except BaseException:
+            self._commit_record = {}
+            with contextlib.suppress(OSError):
+                self._save_sources()
+            raise
+        self._finish(commit)
+
+    def _finish(self, commit: Mapping[str, Any]) -> None:
+        """Note the files of a load whose update has run, and drop its marker graph."""
+        self._sources.update(commit["sources"])
+        self._commit_record = {}
+        self._save_sources()
+        self._store.remove_graph(ox.NamedNode(commit["marker"]))
+
+    def _save_sources(self) -> None:
         if self.path is None:
             return
         self._changed()
-        for graph, path in files.items():
-            self._digests[graph] = self.digest(path)
-        _write_json(self.path / self._DIGESTS, self._digests)
-        self._store.flush()
+        self._store.flush()  # the graphs first, then the record that tells of them
+        record: dict[str, object] = {"format": self._FORMAT, "graphs": self._sources}
+        if self._pending:
+            record["pending"] = self._pending
+        if self._commit_record:
+            record["commit"] = self._commit_record
+        _write_json(self.path / self._DIGESTS, record)
+
+    def _will_write(self, graphs: Iterable[str]) -> None:
+        """Note, before a load writes graphs the store lacks, that they go if the load dies."""
+        new = [graph for graph in graphs if graph not in self._pending]
+        if self.path is not None and new:
+            self._pending += new
+            self._save_sources()
+
+    def _written(self) -> None:
+        """Forget the graphs of a load that has ended: none of them is pending any more."""
+        if self._pending:
+            self._pending = []
+            self._save_sources()
 
     def graph_names(self) -> list[URIRef]:
         """Return the IRIs of the named graphs that hold triples (an emptied one is gone)."""
@@ -181,7 +332,15 @@ class OxigraphStore(Store):
         """Return a read-only snapshot of the store on disk, made after the last change."""
         if self._snapshot_path is None:
             assert self.path is not None
-            folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+            for leftover in leftovers(self.path, _SNAPSHOT_TAG):  # of processes killed earlier
+                shutil.rmtree(leftover, ignore_errors=True)
+            folder = Path(
+                tempfile.mkdtemp(
+                    prefix=temporary_prefix(self.path, _SNAPSHOT_TAG),
+                    suffix=".tmp",
+                    dir=self.path.parent,
+                )
+            )
             # removed with the store, or at exit if the store is never closed
             weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
             self._snapshot_path = folder / "snapshot"
@@ -214,7 +373,9 @@ class OxigraphStore(Store):
             result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         try:
             variables = [v.value for v in result.variables]
-            return Solutions(variables, [tuple(solution) for solution in result], _reader())
+            with _engine_errors():  # solutions are computed as they are read
+                rows = [tuple(solution) for solution in result]
+            return Solutions(variables, rows, _reader())
         finally:
             # Oxigraph's results must be freed by the thread that made them; rdflib's parse of
             # the query leaves frames in reference cycles, which the garbage collector may
@@ -223,11 +384,13 @@ class OxigraphStore(Store):
 
     def select_text(self, text: str) -> list[tuple[Node | None, ...]]:
         """Run a complete SELECT of the library's own over the union of the graphs."""
-        result = self._store.query(text, use_default_graph_as_union=True)
+        with _engine_errors():
+            result = self._store.query(text, use_default_graph_as_union=True)
         assert isinstance(result, ox.QuerySolutions)
         try:
             read = _reader()
-            return [tuple(map(read, solution)) for solution in result]
+            with _engine_errors():
+                return [tuple(map(read, solution)) for solution in result]
         finally:
             del result  # freed by this thread, as in solutions()
 
@@ -272,15 +435,16 @@ class OxigraphStore(Store):
             triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         graph = Graph()
         bnodes: dict[str, BNode] = {}
-        graph.addN(
-            (
-                from_oxigraph(t.subject, bnodes),
-                from_oxigraph(t.predicate, bnodes),
-                from_oxigraph(t.object, bnodes),
-                graph,
+        with _engine_errors():
+            graph.addN(
+                (
+                    from_oxigraph(t.subject, bnodes),
+                    from_oxigraph(t.predicate, bnodes),
+                    from_oxigraph(t.object, bnodes),
+                    graph,
+                )
+                for t in triples
             )
-            for t in triples
-        )
         return graph
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
@@ -298,11 +462,10 @@ class OxigraphStore(Store):
             raise StoreError(f"the update failed: {error}") from None
         finally:
             if self.path is not None:
-                self._changed()
                 # the graphs may no longer hold their files: load them again next time
-                self._digests.clear()
-                _write_json(self.path / self._DIGESTS, self._digests)
-                self._store.flush()
+                for files in self._sources.values():
+                    files.update(dict.fromkeys(files, ""))
+                self._save_sources()
 
     def _update_now(self, text: str) -> None:
         """Run an update; a store on disk forgets its snapshot once the update is done."""
@@ -386,10 +549,22 @@ def _query(store: ox.Store, query: PreparedQuery, bindings: Mapping[str, Identif
     """Run ``query`` on ``store``, its bound values written in as constants."""
     text = inline_bindings(query, bindings) if bindings else query.full_text
     try:
-        # without FROM, the default graph is the union of the named graphs, as on rdflib
-        return store.query(text, use_default_graph_as_union=not query.has_dataset)
+        with _engine_errors():
+            # without FROM, the default graph is the union of the named graphs, as on rdflib
+            return store.query(text, use_default_graph_as_union=not query.has_dataset)
     except SyntaxError as error:  # our parser accepted it: a dialect difference
         raise StoreError(f"Oxigraph cannot run this query: {error}") from None
+
+
+@contextlib.contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Turn what Oxigraph raises while it evaluates a query into :class:`StoreError`."""
+    try:
+        yield
+    except AccsmKgError:
+        raise
+    except (OSError, RuntimeError, ValueError) as error:
+        raise StoreError(f"Oxigraph could not run this query: {error}") from None
 
 
 def _reader() -> Callable[[Any], Node]:
@@ -421,11 +596,47 @@ def _write_json(path: Path, value: object) -> None:
     atomic_write(path, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
 
 
+class _BlankNodeLabels:
+    """Labels for a file's blank nodes, in the order they first appear in it.
+
+    The parser labels blank nodes at random, which would make every dump of the same data
+    differ. Numbered in the order of the file, after a digest of the file's graph name (so that
+    two files' blank nodes stay apart), the same file gets the same labels every time, in time
+    proportional to its size.
+    """
+
+    def __init__(self, scope_of: str) -> None:
+        self.prefix = "b" + hashlib.sha256(scope_of.encode("utf-8")).hexdigest()[:12]
+        self.labels: dict[str, ox.BlankNode] = {}
+        #: the triples with blank nodes that :meth:`watch` saw, labelled
+        self.quads: list[ox.Quad] = []
+
+    def label(self, term: Any) -> Any:
+        """Return ``term``, or the label of its blank node."""
+        if type(term) is not ox.BlankNode:
+            return term
+        found = self.labels.get(term.value)
+        if found is None:
+            found = self.labels[term.value] = ox.BlankNode(f"{self.prefix}{len(self.labels)}")
+        return found
+
+    def watch(self, quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+        """Pass ``quads`` on, keeping those with blank nodes, labelled, in ``graph``."""
+        blank, label = ox.BlankNode, self.label
+        for quad in quads:
+            if type(quad.subject) is blank or type(quad.object) is blank:
+                self.quads.append(
+                    ox.Quad(label(quad.subject), quad.predicate, label(quad.object), graph)
+                )
+            yield quad
+
+
 class _OxigraphLoading(Loading):
     """Files parsed by Oxigraph straight into the store, each checked as it is read.
 
-    A file whose graph is new goes straight into it; a file for a graph the store holds goes
-    into a staging graph, moved over its target at :meth:`commit`. Rolling back removes every
+    A file whose graph is new goes straight into it; a file for a graph the store holds, or
+    that an earlier file of the load filled, goes into a staging graph of its own, moved over its
+    target (the first) or added to it (the others) at :meth:`commit`. Rolling back removes every
     graph written, so the store is as it was.
     """
 
@@ -433,22 +644,27 @@ class _OxigraphLoading(Loading):
         self.owner = store
         self.store = store._store
         self.canonical = CanonicalForms()
-        self.written: dict[str, ox.NamedNode] = {}  # target graph -> the graph written for it
-        self.files: dict[str, Path] = {}
-        self.blank_nodes_possible = True
+        self.written: dict[str, list[ox.NamedNode]] = {}  # target -> the graphs written for it
+        self.files: dict[str, list[Path]] = {}
 
     def _graph_for(self, target: str) -> ox.NamedNode:
-        """Return the graph to parse a file for ``target`` into.
-
-        A later file of the load naming the same graph replaces what an earlier one put there.
-        """
+        """Return the graph to parse a file for ``target`` into: the target itself if it is new."""
         node = ox.NamedNode(target)
-        if target in self.written:
-            self.store.remove_graph(self.written.pop(target))
-        fresh = not self.store.contains_named_graph(node)
-        into = node if fresh else ox.NamedNode(f"urn:x-accsm-kg:staging:{uuid.uuid4().hex}")
-        self.written[target] = into
+        fresh = target not in self.written and not self.store.contains_named_graph(node)
+        into = node if fresh else ox.NamedNode(f"{_STAGING}{uuid.uuid4().hex}")
+        if fresh:
+            self.owner._will_write([target])
+        self.written.setdefault(target, []).append(into)
         return into
+
+    def expect(self, paths: Sequence[Path]) -> None:
+        """Note at once the new graphs the Turtle and N-Triples files will fill."""
+        self.owner._will_write(
+            target
+            for path in paths
+            if path.suffix.lower() in RDF_SUFFIXES
+            and not self.store.contains_named_graph(ox.NamedNode(target := str(graph_iri(path))))
+        )
 
     def add(self, path: Path, *, warn: bool = True) -> list[FileFacts]:
         """Parse ``path`` into the store, checking its literals on a second thread meanwhile.
@@ -459,20 +675,32 @@ class _OxigraphLoading(Loading):
         suffix = path.suffix.lower()
         if suffix not in RDF_SUFFIXES and suffix not in DATASET_SUFFIXES:
             raise UnsupportedFileError(str(path))
-        if suffix in DATASET_SUFFIXES:
-            return self._add_dataset(path, warn)
+        with reading(path):
+            if suffix in DATASET_SUFFIXES:
+                return self._add_dataset(path, warn)
+            return self._add_file(path, suffix, warn)
+
+    def _add_file(self, path: Path, suffix: str, warn: bool) -> list[FileFacts]:
+        """Parse a Turtle or N-Triples file into its graph (see :meth:`add`).
+
+        Oxigraph parses the file into the store while a second thread parses it again, checks
+        its literals and labels its blank nodes; the triples with blank nodes are then put in
+        again under those labels.
+        """
         target = str(graph_iri(path))
         check_start(path)
-        self.blank_nodes_possible = _may_hold_blank_nodes(path)
         form = OX_FORMATS[RDF_SUFFIXES[suffix]]
         into = self._graph_for(target)
         checked: dict[str, Any] = {}
         source = _source(path)
+        labels = _BlankNodeLabels(target)
 
         def check() -> None:
             try:
                 quads = ox.parse(**source, format=form, base_iri=target, lenient=True)
-                checked["found"] = check_literals(path, quads, canonical=self.canonical)
+                checked["found"] = check_literals(
+                    path, labels.watch(quads, into), canonical=self.canonical
+                )
             except BaseException as error:
                 checked["error"] = error
 
@@ -490,11 +718,14 @@ class _OxigraphLoading(Loading):
             raise checked["error"]
         if next(iter(self.store.quads_for_pattern(None, None, None, into)), None) is None:
             check_start(path, 1 << 16)  # a file of white space only is refused, as by decode
+            no_triple(path)
         found: LiteralCheck = checked["found"]
-        self._label_blank_nodes([into], target)
+        if labels.quads:
+            self.store.update(_DROP_BLANK.format(graph=into.value))
+            self.store.extend(labels.quads)
         facts = self._facts(path, URIRef(target), into)
         warn_rewritten(facts, found.rewritten, warn=warn)
-        self.files[target] = path
+        self.files.setdefault(target, []).append(path)
         return [facts]
 
     def _add_dataset(self, path: Path, warn: bool) -> list[FileFacts]:
@@ -507,60 +738,28 @@ class _OxigraphLoading(Loading):
         except SyntaxError as error:
             raise syntax_error(path, error) from None
         found = check_literals(path, quads, canonical=self.canonical)
-        self.blank_nodes_possible = True
         graphs: dict[str, ox.NamedNode] = {}
+        if not quads:
+            no_triple(path)
+            graphs[own] = self._graph_for(own)  # the file's own graph, now empty
+        label = _BlankNodeLabels(own).label  # one scope for the file: its graphs share nodes
         batch = []
         for quad in quads:
             name = quad.graph_name
             target = name.value if isinstance(name, ox.NamedNode) else own
             if target not in graphs:
                 graphs[target] = self._graph_for(target)
-            batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, graphs[target]))
+            batch.append(
+                ox.Quad(label(quad.subject), quad.predicate, label(quad.object), graphs[target])
+            )
         self.store.bulk_extend(batch)
-        self._label_blank_nodes(list(graphs.values()), own)  # shared by the file's graphs
         parts = []
         for target, into in sorted(graphs.items()):
             parts.append(self._facts(path, URIRef(target), into))
-            self.files[target] = path
+            self.files.setdefault(target, []).append(path)
         if parts:
             warn_rewritten(parts[0], found.rewritten, warn=warn)
         return parts
-
-    def _label_blank_nodes(self, graphs: list[ox.NamedNode], scope_of: str) -> None:
-        """Give the blank nodes of a file's graphs labels that depend on their content only.
-
-        The parser labels blank nodes at random, which would make every dump of the same data
-        differ. RDFC-1.0 canonical labels, prefixed with a digest of the file's graph name so
-        that two files' blank nodes stay apart, make the same file give the same labels every
-        time; a blank node shared by two graphs of one file stays one node.
-        """
-        if not any(self._has_blank_nodes(graph) for graph in graphs):
-            return
-        dataset = ox.Dataset(
-            quad
-            for graph in graphs
-            for quad in self.store.quads_for_pattern(None, None, None, graph)
-        )
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        scope = hashlib.sha256(scope_of.encode("utf-8")).hexdigest()[:12]
-
-        def label(term: Any) -> Any:
-            return ox.BlankNode(f"b{scope}{term.value}") if type(term) is ox.BlankNode else term
-
-        labelled = [
-            ox.Quad(label(q.subject), q.predicate, label(q.object), q.graph_name) for q in dataset
-        ]
-        labelled.sort(key=str)  # the dataset's own order is not stable from run to run
-        for graph in graphs:
-            self.store.remove_graph(graph)
-        self.store.extend(labelled)
-
-    def _has_blank_nodes(self, graph: ox.NamedNode) -> bool:
-        """Whether a graph holds a blank node; the text of its file was looked at first."""
-        if self.blank_nodes_possible:
-            return bool(self.store.query(_HAS_BLANK_NODES, default_graph=graph))
-        # a collection, ( ... ), is the one way to write blank nodes without _: or [
-        return bool(self.store.query(_HAS_LIST, default_graph=graph))
 
     def _facts(self, path: Path, target: URIRef, into: ox.NamedNode) -> FileFacts:
         facts = FileFacts(path, [target])
@@ -571,43 +770,37 @@ class _OxigraphLoading(Loading):
         return facts
 
     def commit(self) -> None:
-        """Move staged graphs over their targets (MOVE replaces what a target held).
+        """Move staged graphs over their targets, in one transaction; note the files of each.
 
-        A persistent store then remembers the digest of each file.
+        The first graph written for a target replaces what it held (MOVE); the graphs of later
+        files of the load are added to it.
         """
-        # one update, so one transaction; a staged file with no triple left no staging graph,
-        # and its target is emptied
-        operations = [
-            f"MOVE GRAPH <{into.value}> TO <{target}>"
-            if self.store.contains_named_graph(into)
-            else f"DROP SILENT GRAPH <{target}>"
-            for target, into in self.written.items()
-            if into.value != target
-        ]
-        if operations:
-            try:
-                self.store.update(" ;\n".join(operations))
-            except (OSError, RuntimeError) as error:
-                raise StoreError(
-                    f"the loaded files could not replace their graphs: {error}"
-                ) from None
-        self.owner._remember(self.files)
+        operations = []
+        for target, intos in self.written.items():
+            first, *others = intos
+            if first.value != target:  # a file with no triple wrote no graph: its target empties
+                operations.append(
+                    f"MOVE GRAPH <{first.value}> TO <{target}>"
+                    if self.store.contains_named_graph(first)
+                    else f"DROP SILENT GRAPH <{target}>"
+                )
+            for into in others:
+                operations.append(f"ADD SILENT GRAPH <{into.value}> TO <{target}>")
+                operations.append(f"DROP SILENT GRAPH <{into.value}>")
+        try:
+            self.owner._commit(operations, self.files)
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"the loaded files could not replace their graphs: {error}") from None
 
     def rollback(self) -> None:
         """Remove every graph this load wrote."""
-        for into in self.written.values():
-            with contextlib.suppress(OSError):
-                self.store.remove_graph(into)
+        for intos in self.written.values():
+            for into in intos:
+                with contextlib.suppress(OSError):
+                    self.store.remove_graph(into)
         self.written.clear()
-
-
-def _may_hold_blank_nodes(path: Path) -> bool:
-    """Whether the text of a file could write a blank node (``_:b`` or ``[ ]``), found fast."""
-    with path.open("rb") as stream:
-        if not path.stat().st_size:
-            return False
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return data.find(b"_:") >= 0 or data.find(b"[") >= 0
+        with contextlib.suppress(OSError):
+            self.owner._written()
 
 
 def _source(path: Path) -> dict[str, Any]:

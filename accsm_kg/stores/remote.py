@@ -135,16 +135,14 @@ class RemoteStore(Store):
 
     def _server_graphs(self) -> list[str]:
         if self._found is None:
-            rows = self._json(
-                self._post(
-                    self.query_url,
-                    {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                    "application/sparql-results+json",
-                    retry=True,
-                ),
-                "results",
-            )["results"]["bindings"]
-            self._found = sorted(r["g"]["value"] for r in rows if r["g"]["type"] == "uri")
+            response = self._post(
+                self.query_url,
+                {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                "application/sparql-results+json",
+                retry=True,
+            )
+            rows = self._rows(response)[1]
+            self._found = sorted(str(row[0]) for row in rows if isinstance(row[0], URIRef))
         return self._found
 
     def _json(self, response: httpx.Response, key: str) -> Any:
@@ -188,13 +186,16 @@ class RemoteStore(Store):
     # -- Store ------------------------------------------------------------------------------
 
     def add_files(self, files: Sequence[ParsedFile]) -> None:
-        """Upload each file into its named graph, replacing it as one step for readers.
+        """Upload the files of each named graph (they add up), replacing it as one step for readers.
 
-        Each file goes first into a fresh staging graph, then ``MOVE`` replaces the target graph
-        with it in one SPARQL Update operation.
+        A graph's triples go first into a fresh staging graph, then ``MOVE`` replaces the target
+        graph with it in one SPARQL Update operation.
         """
-        for parsed in files:
-            self.replace_graph(parsed.graph, parsed.triples)
+        merged: dict[URIRef, Graph] = {}
+        for parsed in files:  # files naming the same graph add up
+            merged[parsed.graph] = merged.get(parsed.graph, Graph()) + parsed.triples
+        for graph, triples in merged.items():
+            self.replace_graph(graph, triples)
 
     def replace_graph(self, graph: URIRef, triples: Graph) -> None:
         """Replace the content of ``graph`` on the server with ``triples``."""
@@ -241,11 +242,17 @@ class RemoteStore(Store):
     def _rows(self, response: httpx.Response) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Return the variables and rows (rdflib terms) of SPARQL JSON results."""
         document = self._json(response, "results")
-        variables = list(document["head"]["vars"])
-        rows = [
-            tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
-            for b in document["results"]["bindings"]
-        ]
+        try:
+            variables = [str(v) for v in document["head"]["vars"]]
+            rows = [
+                tuple(from_sparql_json(b[v]) if v in b else None for v in variables)
+                for b in document["results"]["bindings"]
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise RemoteError(
+                f"the SPARQL JSON results are malformed ({type(error).__name__}: {error})",
+                str(response.url),
+            ) from None
         return variables, rows
 
     def select(
@@ -280,10 +287,16 @@ class RemoteStore(Store):
         response = self._query(query, bindings, "application/n-triples, text/turtle;q=0.9", timeout)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         graph = Graph()
-        graph.parse(
-            data=response.text,
-            format="nt" if "n-triples" in kind or kind == "text/plain" else "turtle",
-        )
+        try:
+            graph.parse(
+                data=response.text,
+                format="nt" if "n-triples" in kind or kind == "text/plain" else "turtle",
+            )
+        except Exception as error:  # rdflib's parsers raise errors of many kinds
+            raise RemoteError(
+                f"the graph in the answer does not parse ({type(error).__name__}: {error})",
+                str(response.url),
+            ) from None
         return graph
 
     def quads(self) -> Iterator[Quad]:
@@ -306,7 +319,13 @@ class RemoteStore(Store):
 def _check_url(url: Any, name: str) -> None:
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url) if isinstance(url, str) else None
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        _ = parts.port if parts is not None else None  # a port that is not a number raises
+    except ValueError as error:
+        raise OptionError(
+            f"{name} must be an http:// or https:// URL with a host, not {url!r} ({error})"
+        ) from None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise OptionError(f"{name} must be an http:// or https:// URL with a host, not {url!r}")
 
