@@ -21,22 +21,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from . import curation, khmer, synth
-from .diff import diff_graphs, read_graph
+from .diff import diff_dumps
 from .docs import build_docs
-from .errors import AccsmKgError, BindingError, EmptyFileError, NoRdfFilesError, QueryFormError
+from .errors import AccsmKgError, BindingError, EmptyFileError, QueryFormError
 from .knowledge_graph import KnowledgeGraph, load
-from .literals import datatype_name, is_valid
 from .loading import decode
 from .publish import FORMATS
 from .queries import named_queries
 from .release import make_release
 from .results import Rows
 from .sparql import prepare
-from .terms import curie, quiet_rdflib_terms
+from .terms import looks_like_iri, read_iri, read_literal, read_term
 from .validate import Engine
 
 __all__ = ["main"]
@@ -288,45 +286,12 @@ def _read_query(file: Any) -> str:
         return ""  # the SPARQL parser says what is missing
 
 
-# The names of SPARQL's grammar (section 19.8): a prefixed name is PN_PREFIX? ':' PN_LOCAL?
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040\\-"
-# any character after a backslash, or none at the end: one that may not be escaped is refused
-# with a message (each text matches one way only, so matching takes time in proportion to it)
-_PLX = r"%[0-9A-Fa-f]{2}|\\.|\\\Z"
-_PNAME = re.compile(
-    rf"(?P<prefix>[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:"
-    rf"(?P<local>(?:[{_PN_CHARS_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*"
-    rf"(?:[{_PN_CHARS}:]|{_PLX}))?)?",
-    re.DOTALL,
-)
-#: The characters a prefixed name's local part may hold escaped (PN_LOCAL_ESC).
-_LOCAL_ESCAPED = "_~.-!$&'()*+,;=/?#@%"
-_STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
-_STRING_ESCAPES |= {c: c for c in "\"'\\"}
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.)|\Z)", re.DOTALL)
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
-
-
 def _cli_value(kg: KnowledgeGraph, name: str, value: str) -> Identifier | str:
-    """Return the term a ``--bind`` value stands for.
-
-    ``<iri>`` and prefixed names are IRIs (an unknown prefix is an error); ``"text"``,
-    ``"text"@km`` and ``"8"^^xsd:integer`` are those literals, written and escaped as in Turtle
-    (a lexical form not of its datatype is an error); anything else is a plain string.
-    """
-    with quiet_rdflib_terms():
-        if value.startswith('"'):
-            return _literal(kg, name, value)
-        if value.startswith("<") or _PNAME.fullmatch(value):
-            try:
-                return _iri(kg, value, string_hint=True)
-            except BindingError as error:
-                raise BindingError(f"{name}: {error}") from None
-    return value
+    """Return the term a ``--bind`` value stands for (see :func:`accsm_kg.terms.read_term`)."""
+    try:
+        return read_term(value, kg.prefixes, kg.namespaces)
+    except BindingError as error:
+        raise BindingError(f"{name}: {error}") from None
 
 
 def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
@@ -335,97 +300,18 @@ def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
     A literal written as in Turtle is read as for any query (a plain ``"text"`` as its text,
     which the parameter's kind then converts), and so is an IRI for an ``iri`` parameter.
     """
-    with quiet_rdflib_terms():
+    query = named_queries().get(named)
+    kinds = {p.name: p.kind for p in query.parameters} if query is not None else {}
+    try:
         if value.startswith('"'):
-            literal = _literal(kg, name, value)
+            literal = read_literal(value, kg.prefixes, kg.namespaces)
             plain = literal.language is None and literal.datatype is None
             return str(literal) if plain else literal
-        query = named_queries().get(named)
-        kinds = {p.name: p.kind for p in query.parameters} if query is not None else {}
-        if kinds.get(name) == "iri" and (value.startswith("<") or _PNAME.fullmatch(value)):
-            try:
-                return _iri(kg, value, string_hint=False)
-            except BindingError as error:
-                raise BindingError(f"{name}: {error}") from None
-    return value
-
-
-def _iri(kg: KnowledgeGraph, value: str, *, string_hint: bool) -> URIRef:
-    """Return the IRI of ``<iri>`` or of a prefixed name, whose local part may hold escapes."""
-    match = _PNAME.fullmatch(value)
-    if match is not None and (match["prefix"] or "") in kg.prefixes:
-        local = _unescape_local(match["local"] or "", value)
-        return URIRef(kg.prefixes[match["prefix"] or ""] + local)
-    try:
-        return kg.iri(value)
+        if kinds.get(name) == "iri" and looks_like_iri(value):
+            return read_iri(value, kg.prefixes)
     except BindingError as error:
-        if not string_hint or match is None:
-            raise
-        raise BindingError(f'{error}; write "{value}" if it is a string') from None
-
-
-def _unescape_local(local: str, value: str) -> str:
-    r"""Return a prefixed name's local part with its ``\``-escapes read (``a\#b`` is ``a#b``)."""
-
-    def read(match: re.Match[str]) -> str:
-        escaped = match.group()[1:]
-        if escaped == "" or escaped not in _LOCAL_ESCAPED:
-            raise BindingError(
-                f"{value}: \\{escaped} is not an escape a prefixed name may hold (a backslash "
-                f"goes before one of {_LOCAL_ESCAPED})"
-            )
-        return escaped
-
-    return re.sub(r"\\.?", read, local, flags=re.DOTALL)
-
-
-def _literal(kg: KnowledgeGraph, name: str, value: str) -> Literal:
-    """Return the literal ``"text"``, ``"text"@lang`` or ``"text"^^datatype`` (as in Turtle)."""
-    end = value.rfind('"')
-    if end == 0:
-        raise BindingError(f"{name}: {value!r} opens a string it does not close")
-    text, suffix = _unescape_string(value[1:end], name), value[end + 1 :]
-    if not suffix:
-        return Literal(text)
-    if suffix.startswith("@"):
-        if not _LANGUAGE.fullmatch(suffix[1:]):
-            raise BindingError(
-                f"{name}: {suffix[1:]!r} is not a language tag (such as km, en or en-GB)"
-            )
-        return Literal(text, lang=suffix[1:])
-    if suffix.startswith("^^") and (suffix[2:].startswith("<") or _PNAME.fullmatch(suffix[2:])):
-        try:
-            datatype = _iri(kg, suffix[2:], string_hint=False)
-        except BindingError as error:
-            raise BindingError(f"{name}: {error}") from None
-        if not is_valid(text, str(datatype)):
-            shown = datatype_name(str(datatype), lambda iri: curie(URIRef(iri), kg.namespaces))
-            raise BindingError(f'{name}: "{text}" is not a valid {shown}')
-        return Literal(text, datatype=datatype)
-    raise BindingError(
-        f'{name}: {value!r} is not a literal; write "text", "text"@lang or "text"^^datatype '
-        "(a datatype is an <IRI> or a prefixed name such as xsd:date)"
-    )
-
-
-def _unescape_string(text: str, name: str) -> str:
-    r"""Return a string's text with its escapes read as in Turtle (``\n``, ``\"``, ``\u00E9``)."""
-
-    def read(match: re.Match[str]) -> str:
-        short, long, char = match.groups()
-        if short or long:
-            code = int(short or long, 16)
-            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                raise BindingError(f"{name}: {match.group()} is not a Unicode character")
-            return chr(code)
-        if char is None or char not in _STRING_ESCAPES:
-            raise BindingError(
-                f"{name}: {match.group()} is not an escape a string may hold "
-                "(\\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX \\UXXXXXXXX)"
-            )
-        return _STRING_ESCAPES[char]
-
-    return _ESCAPE.sub(read, text)
+        raise BindingError(f"{name}: {error}") from None
+    return value
 
 
 def _print_rows(rows: Rows, output: str) -> None:
@@ -664,15 +550,7 @@ def diff_command(old: Path, new: Path, output: str) -> None:
 
     Exits 0 when they hold the same triples, 1 when they differ, 2 when one cannot be read.
     """
-    graphs = []
-    for path in (old, new):
-        if path.is_dir() and not any(
-            p.is_file() and p.suffix in (".ttl", ".nt") for p in path.rglob("*")
-        ):
-            others = sorted(p.name for p in path.iterdir())
-            raise NoRdfFilesError(str(path), others)
-        graphs.append(read_graph(path))
-    changes = diff_graphs(*graphs, old_name=str(old), new_name=str(new))
+    changes = diff_dumps(old, new)
     click.echo(changes.to_markdown() if output == "markdown" else changes.to_text(), nl=False)
     click.echo("" if output == "markdown" else "\n", nl=False)
     sys.exit(0 if changes.equal else 1)

@@ -190,7 +190,8 @@ def read_graph(path: str | Path) -> Graph:
     inferred triples; any other folder as every ``.ttl`` and ``.nt`` file in it. Named graphs
     are merged: a diff compares triples.
 
-    :raises SourceNotFoundError: the path does not exist.
+    :raises SourceNotFoundError: the path does not exist (:class:`NotAFileError`: it is no
+        file nor folder; :class:`NoRdfFilesError`: a folder holds no RDF file).
     :raises TurtleSyntaxError: a file does not parse (the message names file and line).
     :raises EntityExpansionError: an RDF/XML file's entities expand out of proportion.
     """

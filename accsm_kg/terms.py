@@ -30,14 +30,19 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
-from .literals import is_valid
+from .errors import BindingError
+from .literals import datatype_name, is_valid
 
 __all__ = [
     "curie",
     "from_oxigraph",
     "from_sparql_json",
     "is_valid_iri",
+    "looks_like_iri",
     "quiet_rdflib_terms",
+    "read_iri",
+    "read_literal",
+    "read_term",
     "to_oxigraph",
     "to_sparql",
 ]
@@ -263,3 +268,139 @@ def to_sparql(node: Node) -> str:
             return f'"{text}"^^{to_sparql(node.datatype)}'
         return f'"{text}"'
     raise ValueError(f"cannot write {node!r} in a query")
+
+
+# -- terms written as in Turtle --------------------------------------------------------------
+
+# The names of SPARQL's grammar (section 19.8): a prefixed name is PN_PREFIX? ':' PN_LOCAL?
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040\\-"
+# any character after a backslash, or none at the end: one that may not be escaped is refused
+# with a message (each text matches one way only, so matching takes time in proportion to it)
+_PLX = r"%[0-9A-Fa-f]{2}|\\.|\\\Z"
+_PNAME = re.compile(
+    rf"(?P<prefix>[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:"
+    rf"(?P<local>(?:[{_PN_CHARS_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*"
+    rf"(?:[{_PN_CHARS}:]|{_PLX}))?)?",
+    re.DOTALL,
+)
+#: The characters a prefixed name's local part may hold escaped (PN_LOCAL_ESC).
+_LOCAL_ESCAPED = "_~.-!$&'()*+,;=/?#@%"
+_STRING_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+_STRING_ESCAPES |= {c: c for c in "\"'\\"}
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.)|\Z)", re.DOTALL)
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def looks_like_iri(text: str) -> bool:
+    """Whether ``text`` is written as an IRI: ``<…>`` or a prefixed name (known or not)."""
+    return text.startswith("<") or _PNAME.fullmatch(text) is not None
+
+
+def read_term(
+    text: str, prefixes: Mapping[str, str], namespaces: NamespaceManager | None = None
+) -> Literal | URIRef | str:
+    r"""Return the term ``text`` is written as, in Turtle's way, or ``text`` itself.
+
+    ``<iri>`` and prefixed names are IRIs (an unknown prefix is an error; a local name may hold
+    ``\``-escapes); ``"text"``, ``"text"@km`` and ``"8"^^xsd:integer`` are those literals, their
+    escapes read (a lexical form not of its datatype is an error); anything else is plain text.
+
+    >>> read_term(r"kg:a\#b", {"kg": "https://w3id.org/accsm-kg/id/"})
+    rdflib.term.URIRef('https://w3id.org/accsm-kg/id/a#b')
+    >>> read_term("Chhy Vichara", {})
+    'Chhy Vichara'
+
+    :raises BindingError: ``text`` is written as a term, but not a valid one.
+    """
+    if text.startswith('"'):
+        return read_literal(text, prefixes, namespaces)
+    if looks_like_iri(text):
+        try:
+            return read_iri(text, prefixes)
+        except BindingError as error:
+            if text.startswith("<"):
+                raise
+            raise BindingError(f'{error}; write "{text}" if it is a string') from None
+    return text
+
+
+def read_iri(text: str, prefixes: Mapping[str, str]) -> URIRef:
+    """Return the IRI of ``<iri>``, an absolute IRI or a prefixed name (escapes read)."""
+    from .queries import expand_iri
+
+    match = _PNAME.fullmatch(text)
+    if match is not None and (match["prefix"] or "") in prefixes:
+        local = _unescape_local(match["local"] or "", text)
+        return URIRef(prefixes[match["prefix"] or ""] + local)
+    return expand_iri(text, prefixes)
+
+
+def _unescape_local(local: str, text: str) -> str:
+    r"""Return a prefixed name's local part with its ``\``-escapes read (``a\#b`` is ``a#b``)."""
+
+    def read(match: re.Match[str]) -> str:
+        escaped = match.group()[1:]
+        if escaped == "" or escaped not in _LOCAL_ESCAPED:
+            raise BindingError(
+                f"{text}: \\{escaped} is not an escape a prefixed name may hold (a backslash "
+                f"goes before one of {_LOCAL_ESCAPED})"
+            )
+        return escaped
+
+    return re.sub(r"\\.?", read, local, flags=re.DOTALL)
+
+
+def read_literal(
+    text: str, prefixes: Mapping[str, str], namespaces: NamespaceManager | None = None
+) -> Literal:
+    """Return the literal ``"text"``, ``"text"@lang`` or ``"text"^^datatype`` (as in Turtle).
+
+    :raises BindingError: it is written otherwise, or its text is not of its datatype.
+    """
+    end = text.rfind('"')
+    if end == 0:
+        raise BindingError(f"{text!r} opens a string it does not close")
+    value, suffix = _unescape_string(text[1:end]), text[end + 1 :]
+    with quiet_rdflib_terms():
+        if not suffix:
+            return Literal(value)
+        if suffix.startswith("@"):
+            if not _LANGUAGE.fullmatch(suffix[1:]):
+                raise BindingError(
+                    f"{suffix[1:]!r} is not a language tag (such as km, en or en-GB)"
+                )
+            return Literal(value, lang=suffix[1:])
+        if suffix.startswith("^^") and looks_like_iri(suffix[2:]):
+            datatype = read_iri(suffix[2:], prefixes)
+            if not is_valid(value, str(datatype)):
+                shown = datatype_name(str(datatype), lambda iri: curie(URIRef(iri), namespaces))
+                raise BindingError(f'"{value}" is not a valid {shown}')
+            return Literal(value, datatype=datatype)
+    raise BindingError(
+        f'{text!r} is not a literal; write "text", "text"@lang or "text"^^datatype '
+        "(a datatype is an <IRI> or a prefixed name such as xsd:date)"
+    )
+
+
+def _unescape_string(text: str) -> str:
+    r"""Return a string's text with its escapes read as in Turtle (``\n``, ``\"``, ``\u00E9``)."""
+
+    def read(match: re.Match[str]) -> str:
+        short, long, char = match.groups()
+        if short or long:
+            code = int(short or long, 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise BindingError(f"{match.group()} is not a Unicode character")
+            return chr(code)
+        if char is None or char not in _STRING_ESCAPES:
+            raise BindingError(
+                f"{match.group()} is not an escape a string may hold "
+                "(\\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX \\UXXXXXXXX)"
+            )
+        return _STRING_ESCAPES[char]
+
+    return _ESCAPE.sub(read, text)

@@ -25,6 +25,7 @@ from accsm_kg.loading import parse_file
 from accsm_kg.queries import named_queries
 from accsm_kg.sparql import PreparedQuery, PreparedUpdate, prepare, prepare_update
 from accsm_kg.stores import open_store
+from accsm_kg.terms import read_term
 
 CURATION = Path(__file__).parent / "resources" / "curation"
 YAML_SEEDS = [p.read_text(encoding="utf-8") for p in sorted(CURATION.glob("*.yaml"))]
@@ -453,3 +454,26 @@ def test_escapes_of_no_character_are_syntax_errors(escape: str) -> None:
         prepare(f"SELECT * WHERE {{\n  ?s ?p '{escape}' }}", {})
     with pytest.raises(accsm_kg.SparqlSyntaxError, match=f"line 2, column 14: {problem}"):
         prepare_update(f"INSERT DATA {{ GRAPH <g:> {{\n  <a:> <b:> '{escape}' }} }}", {})
+
+
+# -- values written as terms (--bind) -----------------------------------------------------------
+
+_TERM_PIECES = st.sampled_from(
+    ["kg:", "xsd:", "zz:", ":", "\\", "\\a", "\\#", "%41", "%z", '"', "@", "^^", "<", ">", "a",
+     "é", "ម", "-", ".", "_", " ", "\n", "urn:x", "\\u00e9", "\\U0001F600", "'"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(pieces=st.lists(_TERM_PIECES, max_size=120))
+def test_written_terms_read_or_raise_binding_errors(pieces: list[str]) -> None:
+    """Any text, up to hundreds of characters, is read as a term or text, or is a BindingError.
+
+    Long runs of escapes are in reach, so a reader that backtracks would miss the deadline.
+    """
+    text = "".join(pieces)
+    try:
+        term = read_term(text, accsm_kg.PREFIXES)
+    except accsm_kg.BindingError:
+        return
+    assert isinstance(term, str | URIRef | Literal)
