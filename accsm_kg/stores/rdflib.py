@@ -106,14 +106,14 @@ class RdflibStore(Store):
         def read(result: Any) -> tuple[list[str], list[tuple[Node | None, ...]]]:
             names = list(result.vars or [])
             # from the bindings: iterating the result would skip a row with nothing bound
-            rows = [tuple(solution.get(name) for name in names) for solution in result.bindings]
-            for row in rows:
-                for value in row:
-                    if value is not None and not isinstance(value, _TERMS):
-                        raise StoreError(
-                            "the rdflib store cannot run this query: its engine gave back "
-                            f"{value!r}, which is not an RDF term"
-                        )
+            # a value that is no RDF term (rdflib's COALESCE() gives a str) is an expression
+            # that failed, which SPARQL leaves unbound
+            rows = [
+                tuple(value if isinstance(value, _TERMS) else None for value in row)
+                for row in (
+                    tuple(solution.get(name) for name in names) for solution in result.bindings
+                )
+            ]
             return [str(name) for name in names], rows
 
         return self._run(query, bindings, read, timeout)
