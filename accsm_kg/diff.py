@@ -20,6 +20,7 @@ kg:a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +32,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from .errors import EntityExpansionError, NoRdfFilesError, UnsupportedFileError
+from .errors import (
+    EntityExpansionError,
+    NestingTooDeepError,
+    NoRdfFilesError,
+    UnsupportedFileError,
+)
 from .knowledge_graph import PREFIXES
 from .loading import not_found, reading, syntax_error
 from .release import canonical_quads
@@ -90,6 +96,7 @@ def _read_file(path: Path, graph: Graph) -> None:
         with reading(path):
             if fmt == ox.RdfFormat.RDF_XML:
                 check_entities(path)
+                check_nesting(path)
             for quad in ox.parse(path=path, format=fmt):
                 graph.add(
                     tuple(  # type: ignore[arg-type]
@@ -132,6 +139,38 @@ def _internal_subset(path: Path, data: bytes) -> tuple[bytes, int]:
         elif byte == b"]":
             return data[opening + 1 : at], at + 1
     raise EntityExpansionError(str(path), "its DOCTYPE never closes its [ ] of declarations")
+
+
+#: The deepest RDF/XML nesting read: Oxigraph's reader takes time in the square of the depth.
+DEEPEST_XML = 1000
+
+
+def check_nesting(path: Path) -> None:
+    """Refuse an XML file whose elements nest deeper than :data:`DEEPEST_XML`.
+
+    Read by expat, in one pass, after :func:`check_entities`; a file expat cannot read is left
+    to the RDF/XML reader, whose error names the fault.
+
+    :raises NestingTooDeepError: naming the line where the limit is passed.
+    """
+    import xml.parsers.expat
+
+    reader = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def opened(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > DEEPEST_XML:
+            raise NestingTooDeepError(str(path), reader.CurrentLineNumber, DEEPEST_XML)
+
+    def closed(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    reader.StartElementHandler, reader.EndElementHandler = opened, closed
+    with contextlib.suppress(xml.parsers.expat.ExpatError), path.open("rb") as stream:
+        reader.ParseFile(stream)
 
 
 def check_entities(path: Path) -> None:

@@ -72,6 +72,7 @@ __all__ = [
     "KhmerDateMismatchError",
     "KhmerNumeralError",
     "LoadError",
+    "NestingTooDeepError",
     "NoRdfFilesError",
     "NoTripleWarning",
     "NotAFileError",
@@ -225,6 +226,17 @@ class EntityExpansionError(LoadError, ValueError):
     def __init__(self, path: str, what: str) -> None:
         super().__init__(f"{path}: {what}")
         self.filename = path
+
+
+class NestingTooDeepError(LoadError, ValueError):
+    """A file whose elements nest deeper than its reader handles in time proportional to it."""
+
+    def __init__(self, path: str, line: int, limit: int) -> None:
+        super().__init__(
+            f"{path}:{line}: elements nested more than {limit:,} deep, more than accsm-kg reads"
+        )
+        self.filename = path
+        self.lineno = line
 
 
 class GraphConflictError(LoadError):

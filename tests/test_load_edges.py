@@ -543,3 +543,21 @@ def test_digests_of_an_earlier_version_are_read_again_quietly(tmp_path: Path) ->
         with accsm_kg.load(data, include_bundled=False, path=tmp_path / "kg.ox") as kg:
             assert _subjects(kg) == ["urn:x:a"]
     assert json.loads(record.read_text(encoding="utf-8"))["format"] == "accsm-kg-sources/2"
+
+
+def test_rdf_xml_nested_too_deep_is_refused_at_once(tmp_path: Path) -> None:
+    """100,000 nested elements, which Oxigraph's RDF/XML reader takes minutes on, are refused."""
+    depth = 100_000
+    path = tmp_path / "deep.rdf"
+    path.write_text(
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:e="urn:x:"><rdf:Description rdf:about="urn:x:a">'
+        + "<e:p><rdf:Description>" * depth
+        + "</rdf:Description></e:p>" * depth
+        + "</rdf:Description></rdf:RDF>",
+        encoding="utf-8",
+    )
+    other = tmp_path / "other.nt"
+    other.write_text(TRIPLE.format("a", ""), encoding="utf-8")
+    with pytest.raises(accsm_kg.NestingTooDeepError, match=r":1: elements nested more than 1,000"):
+        accsm_kg.diff_dumps(path, other)

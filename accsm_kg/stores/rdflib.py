@@ -108,7 +108,7 @@ class RdflibStore(Store):
             # from the bindings: iterating the result would skip a row with nothing bound
             # a value that is no RDF term (rdflib's COALESCE() gives a str) is an expression
             # that failed, which SPARQL leaves unbound
-            rows = [
+            rows: list[tuple[Node | None, ...]] = [
                 tuple(value if isinstance(value, _TERMS) else None for value in row)
                 for row in (
                     tuple(solution.get(name) for name in names) for solution in result.bindings
