@@ -10,6 +10,7 @@ during which one logged an error exits 2.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import re
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from . import curation, khmer, synth
@@ -34,7 +36,7 @@ from .queries import named_queries
 from .release import make_release
 from .results import Rows
 from .sparql import prepare
-from .terms import looks_like_iri, read_iri, read_literal, read_term
+from .terms import looks_like_iri, read_iri, read_literal, read_term, to_oxigraph
 from .validate import Engine
 
 __all__ = ["main"]
@@ -199,7 +201,8 @@ def main() -> None:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help="How to print SELECT results.",
+    help="How to print the answer: SELECT rows as a table, CSV or SPARQL JSON; ASK as true or "
+    "false (table) or SPARQL JSON; CONSTRUCT and DESCRIBE as Turtle (table) or JSON-LD (json).",
 )
 @click.option(
     "-t",
@@ -223,8 +226,8 @@ def query(
 ) -> None:
     """Run a SPARQL query: from FILE (- for standard input), -e TEXT, or --named NAME.
 
-    SELECT results print as a table, CSV or JSON; ASK prints true or false; CONSTRUCT and
-    DESCRIBE print Turtle.
+    SELECT results print as a table, CSV or JSON; ASK as true or false, or SPARQL JSON;
+    CONSTRUCT and DESCRIBE as Turtle, or JSON-LD.
     """
     given = [x for x in (file, expression, named) if x is not None]
     if len(given) != 1:
@@ -243,14 +246,25 @@ def query(
             "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
             "to change the graph, use the Python API: kg.update(...)"
         ) from error
+    if form != "SELECT" and output == "csv":
+        instead = "true or false" if form == "ASK" else "Turtle"
+        raise click.UsageError(
+            f"--format csv is for SELECT rows; {form} answers as {instead}, or -f json"
+        )
     bindings = {k: _cli_value(kg, k, v) for k, v in pairs.items()}
     if form == "SELECT":
         _print_rows(kg.query(text, bindings, timeout=timeout), output)
     elif form == "ASK":
-        click.echo("true" if kg.ask(text, bindings, timeout=timeout) else "false")
+        answer = kg.ask(text, bindings, timeout=timeout)
+        shown = {"head": {}, "boolean": answer} if output == "json" else answer
+        click.echo(json.dumps(shown) if output == "json" else str(shown).lower())
     else:
         graph = kg.construct(text, bindings, timeout=timeout)
-        click.echo(graph.serialize(format="turtle"), nl=False)
+        if output == "json":
+            triples = [ox.Triple(*map(to_oxigraph, triple)) for triple in graph]  # type: ignore[arg-type]
+            click.echo(bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"").decode())
+        else:
+            click.echo(graph.serialize(format="turtle"), nl=False)
 
 
 #: A variable's name as SPARQL writes it (VARNAME), near enough.

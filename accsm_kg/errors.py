@@ -323,11 +323,16 @@ class QueryFormError(QueryError, TypeError):
 
 
 class UnknownQueryError(QueryError, LookupError):
-    """No named query has that name; the message lists the names there are."""
+    """No named query has that name; the message names the nearest ones, or lists them all."""
 
     def __init__(self, name: str, known: list[str]) -> None:
+        import difflib
+
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
         super().__init__(
-            f"no named query {name!r}; the named queries are: {', '.join(sorted(known))}"
+            f"no named query {name!r}; did you mean {' or '.join(near)}?"
+            if near
+            else f"no named query {name!r}; the named queries are: {', '.join(sorted(known))}"
         )
         self.name = name
 

@@ -383,3 +383,30 @@ def test_bind_of_many_escapes_is_read_in_proportion(tail: str) -> None:
     else:
         assert done.returncode == 2
         assert "\\a is not an escape a prefixed name may hold" in done.stderr
+
+
+def test_a_misspelt_named_query_is_met_with_the_nearest_names() -> None:
+    """delegation-head: did you mean delegation-heads? A name near none lists them all."""
+    code, _, err = run("query", "-n", "delegation-head")
+    assert code == 2
+    assert err.startswith("Error: no named query 'delegation-head'; did you mean delegation-heads")
+    code, _, err = run("query", "-n", "zzz")
+    assert code == 2
+    assert "the named queries are: chair-on-date, " in err
+
+
+def test_format_applies_to_every_query_form() -> None:
+    """-f json gives SPARQL JSON for ASK and JSON-LD for CONSTRUCT; -f csv is for SELECT only."""
+    code, out, _ = run("query", "-e", "ASK { kg:cambodia ?p ?o }", "-f", "json")
+    assert (code, json.loads(out)) == (0, {"head": {}, "boolean": True})
+    construct = "CONSTRUCT { kg:cambodia rdfs:label ?l } WHERE { kg:cambodia rdfs:label ?l }"
+    code, out, _ = run("query", "-e", construct, "-f", "json")
+    [node] = json.loads(out)
+    assert code == 0
+    assert {"@language": "km", "@value": "កម្ពុជា"} in node[
+        "http://www.w3.org/2000/01/rdf-schema#label"
+    ]
+    for text in ("ASK { kg:cambodia ?p ?o }", construct):
+        code, out, err = run("query", "-e", text, "-f", "csv")
+        assert (code, out) == (2, "")
+        assert "--format csv is for SELECT rows" in err
