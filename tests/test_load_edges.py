@@ -561,3 +561,13 @@ def test_rdf_xml_nested_too_deep_is_refused_at_once(tmp_path: Path) -> None:
     other.write_text(TRIPLE.format("a", ""), encoding="utf-8")
     with pytest.raises(accsm_kg.NestingTooDeepError, match=r":1: elements nested more than 1,000"):
         accsm_kg.diff_dumps(path, other)
+
+
+def test_opening_an_open_store_again_closes_the_earlier_one(tmp_path: Path) -> None:
+    """A notebook cell run twice opens its on-disk store again; the earlier graph says it closed."""
+    first = accsm_kg.load(include_bundled=False, path=tmp_path / "kg.ox")
+    again = accsm_kg.load(include_bundled=False, path=tmp_path / "kg.ox")
+    assert len(again) == 0
+    with pytest.raises(accsm_kg.StoreError, match="this Oxigraph store is closed"):
+        len(first)
+    again.close()

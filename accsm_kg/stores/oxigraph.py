@@ -68,6 +68,8 @@ _ONTOLOGY_FACTS = f"""SELECT ?kind ?iri WHERE {{
   FILTER(isIRI(?iri))
 }}"""
 _STAGING = "urn:x-accsm-kg:staging:"
+#: The stores on disk this process has open, by folder: one opening of a folder at a time.
+_OPEN: dict[Path, weakref.ref[OxigraphStore]] = {}
 _SNAPSHOT_TAG = "accsm-kg-snapshot"
 _DROP_BLANK = (
     "DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
@@ -96,12 +98,22 @@ class OxigraphStore(Store):
     _FORMAT = "accsm-kg-sources/2"
 
     def __init__(self, path: str | Path | None = None) -> None:
-        """Open the store in ``path`` (created if missing), or in memory."""
+        """Open the store in ``path`` (created if missing), or in memory.
+
+        A folder this process already has open is closed first, so opening it again (a notebook
+        cell run twice) works; the earlier store then says it is closed if used.
+        """
         self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            earlier = _OPEN.get(self.path.resolve())
+            if earlier is not None and earlier() is not None:
+                earlier().close()  # type: ignore[union-attr]
         try:
             self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as error:
             raise StoreError(f"{path}: cannot open an Oxigraph store there: {error}") from None
+        if self.path is not None:
+            _OPEN[self.path.resolve()] = weakref.ref(self)
         self._sources: dict[str, dict[str, str]] = {}
         # graphs a load is writing that the store did not hold before it: gone if it never ends
         self._pending: list[str] = []
