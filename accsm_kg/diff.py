@@ -40,7 +40,7 @@ from .errors import (
 )
 from .knowledge_graph import PREFIXES
 from .loading import not_found, reading, syntax_error
-from .release import canonical_quads
+from .release import Groups, canonical_quads
 from .terms import curie, from_oxigraph, to_oxigraph
 
 __all__ = ["GraphDiff", "diff_dumps", "diff_graphs", "read_graph"]
@@ -420,22 +420,14 @@ def _split(graph: Graph) -> tuple[set[Triple], Graph]:
 
 def _components(graph: Graph) -> list[list[Triple]]:
     """Split triples with blank nodes into the groups joined by the blank nodes they share."""
-    parent: dict[Node, Node] = {}
-
-    def root(node: Node) -> Node:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    joined = Groups[Node]()
     for s, _, o in graph:
-        ends = [root(t) for t in (s, o) if isinstance(t, BNode)]
-        if len(ends) == 2 and ends[0] != ends[1]:
-            parent[ends[1]] = ends[0]
+        if isinstance(s, BNode) and isinstance(o, BNode):
+            joined.join(s, o)
     groups: dict[Node, list[Triple]] = {}
     for triple in graph:
         node = triple[0] if isinstance(triple[0], BNode) else triple[2]
-        groups.setdefault(root(node), []).append(triple)
+        groups.setdefault(joined.root(node), []).append(triple)
     return list(groups.values())
 
 

@@ -36,9 +36,10 @@ import secrets
 import shutil
 import subprocess
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
@@ -184,6 +185,30 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sorted(dataset, key=_quad_key)
 
 
+H = TypeVar("H", bound=Hashable)
+
+
+class Groups(Generic[H]):
+    """Things joined into groups, two at a time (a union-find): :meth:`root` names each group."""
+
+    def __init__(self) -> None:
+        self._parent: dict[H, H] = {}
+
+    def root(self, node: H) -> H:
+        """Return the one member that stands for the group of ``node``."""
+        parent = self._parent
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(self, one: H, other: H) -> None:
+        """Make the groups of ``one`` and ``other`` one group."""
+        first, second = self.root(one), self.root(other)
+        if first != second:
+            self._parent[second] = first
+
+
 #: The most blank nodes alike (the same triples but for other blank nodes) that one structure
 #: may hold for RDFC-1.0: telling them apart costs about the cube of their number.
 MOST_ALIKE = 256
@@ -196,21 +221,14 @@ def canonicalize(dataset: ox.Dataset) -> None:
         nodes that only their neighbours tell apart (a chain of ``[ :p [ :p ... ] ]``, a list of
         one value repeated), on which RDFC-1.0 would run for hours.
     """
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    groups = Groups[str]()
     signatures: dict[str, list[str]] = {}
     for quad in dataset:
         ends = [t.value for t in (quad.subject, quad.object) if type(t) is ox.BlankNode]
         if not ends:
             continue
         if len(ends) == 2:
-            parent[root(ends[0])] = root(ends[1])
+            groups.join(ends[0], ends[1])
         for node in set(ends):
             signatures.setdefault(node, []).append(
                 " ".join(
@@ -221,7 +239,7 @@ def canonicalize(dataset: ox.Dataset) -> None:
             )
     alike: dict[tuple[str, str], list[str]] = {}
     for node, lines in signatures.items():
-        alike.setdefault((root(node), "; ".join(sorted(set(lines)))), []).append(node)
+        alike.setdefault((groups.root(node), "; ".join(sorted(set(lines)))), []).append(node)
     counts: dict[str, int] = {}
     shapes: dict[str, str] = {}
     for (component, shape), nodes in alike.items():

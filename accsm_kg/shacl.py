@@ -28,7 +28,8 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
-from .errors import SHACL_SPEC, AccsmKgError, ShapesError, StoreError, UnsupportedShapesError
+from .errors import SHACL_SPEC, ShapesError, UnsupportedShapesError
+from .stores.base import engine_errors
 from .terms import to_sparql
 from .validate import ValidationReport, Violation, _severity, _sort_key
 
@@ -2023,15 +2024,8 @@ def _our_errors(select: Select) -> Select:
     """Return ``select`` raising a :class:`StoreError` for an exception of the store's own."""
 
     def ours(text: str) -> Sequence[Sequence[Node | None]]:
-        try:
+        with engine_errors("the store cannot run a query of the shapes"):
             return select(text)
-        except AccsmKgError:
-            raise
-        except Exception as error:
-            message = " ".join(str(error).split())
-            raise StoreError(
-                f"the store cannot run a query of the shapes: {type(error).__name__}: {message}"
-            ) from error
 
     return ours
 

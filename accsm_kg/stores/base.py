@@ -30,6 +30,7 @@ __all__ = [
     "Solutions",
     "Store",
     "check_timeout",
+    "engine_errors",
     "engine_message",
     "loading",
     "run_in_child",
@@ -301,6 +302,20 @@ def engine_message(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+@contextlib.contextmanager
+def engine_errors(what: str, kinds: tuple[type[Exception], ...] = (Exception,)) -> Iterator[None]:
+    """Let our own errors through; raise an engine's (of ``kinds``) as :class:`StoreError`.
+
+    The message is ``what``, then the engine's exception in one line (:func:`engine_message`).
+    """
+    try:
+        yield
+    except AccsmKgError:
+        raise
+    except kinds as error:
+        raise StoreError(f"{what}: {engine_message(error)}") from error
+
+
 def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
     """Return ``work()``, run in a forked child process killed past ``timeout`` seconds.
 
@@ -317,12 +332,8 @@ def run_in_child(work: Callable[[], T], timeout: float | None) -> T:
     """
 
     def ours() -> T:
-        try:
+        with engine_errors("the query failed"):
             return work()
-        except AccsmKgError:
-            raise
-        except Exception as error:  # an engine's own exception
-            raise StoreError(f"the query failed: {engine_message(error)}") from error
 
     if timeout is None:
         return ours()

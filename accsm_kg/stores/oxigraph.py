@@ -35,7 +35,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier, Node
 
-from ..errors import AccsmKgError, StoreError, StoreWarning, UnsupportedFileError
+from ..errors import StoreError, StoreWarning, UnsupportedFileError
 from ..literals import CanonicalForms
 from ..loading import (
     OX_FORMATS,
@@ -54,7 +54,16 @@ from ..publish import leftovers, temporary_prefix
 from ..resources import DATASET_SUFFIXES, RDF_SUFFIXES, graph_iri
 from ..sparql import PreparedQuery, inline_bindings
 from ..terms import from_oxigraph, to_oxigraph
-from .base import COUNT_TRIPLES, Loading, Quad, Solutions, Store, run_in_child, run_with_timeout
+from .base import (
+    COUNT_TRIPLES,
+    Loading,
+    Quad,
+    Solutions,
+    Store,
+    engine_errors,
+    run_in_child,
+    run_with_timeout,
+)
 
 __all__ = ["OxigraphStore"]
 
@@ -365,6 +374,23 @@ class OxigraphStore(Store):
             shutil.rmtree(self._snapshot_path.parent, ignore_errors=True)
             self._snapshot_path = None
 
+    def _answer(
+        self,
+        query: PreparedQuery,
+        bindings: Mapping[str, Identifier],
+        timeout: float | None,
+        form: ox.QueryResultsFormat | ox.RdfFormat,
+    ) -> Any:
+        """Return the engine's answer; with a timeout, made in a child and sent back in ``form``."""
+        if timeout is None:
+            return _query(self._store, query, bindings)
+        data = self._in_child(
+            lambda store: _query(store, query, bindings).serialize(format=form), timeout
+        )
+        if isinstance(form, ox.QueryResultsFormat):
+            return ox.parse_query_results(data, format=form)
+        return ox.parse(data, format=form)
+
     def solutions(
         self,
         query: PreparedQuery,
@@ -373,16 +399,7 @@ class OxigraphStore(Store):
         timeout: float | None = None,
     ) -> Solutions:
         """Run a SELECT query; its rows are Oxigraph terms until read."""
-        if timeout is None:
-            result = _query(self._store, query, bindings)
-        else:
-            data = self._in_child(
-                lambda store: _query(store, query, bindings).serialize(
-                    format=ox.QueryResultsFormat.JSON
-                ),
-                timeout,
-            )
-            result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        result = self._answer(query, bindings, timeout, ox.QueryResultsFormat.JSON)
         try:
             variables = [v.value for v in result.variables]
             with _engine_errors():  # solutions are computed as they are read
@@ -435,16 +452,7 @@ class OxigraphStore(Store):
         timeout: float | None = None,
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query with Oxigraph's engine."""
-        if timeout is None:
-            triples: Any = _query(self._store, query, bindings)
-        else:
-            data = self._in_child(
-                lambda store: _query(store, query, bindings).serialize(
-                    format=ox.RdfFormat.N_TRIPLES
-                ),
-                timeout,
-            )
-            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        triples = self._answer(query, bindings, timeout, ox.RdfFormat.N_TRIPLES)
         graph = Graph()
         bnodes: dict[str, BNode] = {}
         with _engine_errors():
@@ -568,15 +576,9 @@ def _query(store: ox.Store, query: PreparedQuery, bindings: Mapping[str, Identif
         raise StoreError(f"Oxigraph cannot run this query: {error}") from None
 
 
-@contextlib.contextmanager
-def _engine_errors() -> Iterator[None]:
+def _engine_errors() -> contextlib.AbstractContextManager[None]:
     """Turn what Oxigraph raises while it evaluates a query into :class:`StoreError`."""
-    try:
-        yield
-    except AccsmKgError:
-        raise
-    except (OSError, RuntimeError, ValueError) as error:
-        raise StoreError(f"Oxigraph could not run this query: {error}") from None
+    return engine_errors("Oxigraph could not run this query", (OSError, RuntimeError, ValueError))
 
 
 def _reader() -> Callable[[Any], Node]:

@@ -18,11 +18,10 @@ import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from ..errors import AccsmKgError, StoreError
 from ..loading import ParsedFile
 from ..sparql import PreparedQuery, inline_bindings, prepare
 from ..terms import quiet_rdflib_terms
-from .base import Quad, Store, engine_message, run_in_child
+from .base import Quad, Store, engine_errors, run_in_child
 
 __all__ = ["RdflibStore"]
 
@@ -49,15 +48,12 @@ def _engine(what: str) -> Iterator[None]:
     :class:`StoreError` that keeps the engine's message. Its log records about ill-typed
     literals in the query are dropped: such a literal is a constant like any other.
     """
-    try:
-        with _local_graphs_only(), quiet_rdflib_terms():
-            yield
-    except AccsmKgError:
-        raise
-    except Exception as error:
-        raise StoreError(
-            f"the rdflib store cannot run this {what}: {engine_message(error)}"
-        ) from error
+    with (
+        engine_errors(f"the rdflib store cannot run this {what}"),
+        _local_graphs_only(),
+        quiet_rdflib_terms(),
+    ):
+        yield
 
 
 class RdflibStore(Store):
