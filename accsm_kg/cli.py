@@ -10,6 +10,7 @@ during which one logged an error exits 2.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import re
@@ -36,7 +37,7 @@ from .queries import named_queries
 from .release import make_release
 from .results import Rows
 from .sparql import prepare
-from .terms import looks_like_iri, read_iri, read_literal, read_term, to_oxigraph
+from .terms import curie, looks_like_iri, read_iri, read_literal, read_term, to_oxigraph
 from .validate import Engine
 
 __all__ = ["main"]
@@ -320,7 +321,7 @@ def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
         if value.startswith('"'):
             literal = read_literal(value, kg.prefixes, kg.namespaces)
             plain = literal.language is None and literal.datatype is None
-            return str(literal) if plain else literal
+            return str(literal) if plain and kinds.get(name) != "term" else literal
         if kinds.get(name) == "iri" and looks_like_iri(value):
             return read_iri(value, kg.prefixes)
     except BindingError as error:
@@ -335,6 +336,70 @@ def _print_rows(rows: Rows, output: str) -> None:
         click.echo(rows.to_json(indent=2))
     else:
         click.echo(rows.to_table())
+
+
+@main.command()
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("value", metavar="OBJECT")
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "table", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the answer: a few lines per graph (text), or the rows of the named "
+    "query `why` as a table, CSV or SPARQL JSON.",
+)
+@_data_options
+@_errors_exit_2
+def why(
+    subject: str,
+    predicate: str,
+    value: str,
+    output: str,
+    data: tuple[Path, ...],
+    no_bundled: bool,
+) -> None:
+    """Say why the statement SUBJECT PREDICATE OBJECT is in the graph: who states it.
+
+    Terms are written as in Turtle: kg:cambodia, <https://...>, "2019"^^xsd:gYear,
+    "text"@en. Exit 1 if the statement is not in the graph.
+    """
+    kg = _load(data, no_bundled)
+    terms = [_named_value(kg, "why", name, text) for name, text in
+             (("subject", subject), ("predicate", predicate), ("object", value))]  # fmt: skip
+    rows = kg.why(*terms)
+    if not rows:
+        click.echo(f"{subject} {predicate} {value}: no such statement in the graph", err=True)
+        raise SystemExit(1)
+    if output != "text":
+        _print_rows(rows, output)
+        return
+    for _, group in itertools.groupby(rows, key=lambda row: row.graph):
+        click.echo("\n".join(_why_lines(list(group), kg.namespaces)))
+
+
+def _why_lines(rows: Sequence[Any], namespaces: Any) -> list[str]:
+    """Say in a few lines what one graph holding a statement is: its sources, or the project."""
+    first = rows[0]
+    confidence = f" ({first.confidence})" if first.confidence is not None else ""
+    lines = [f"{curie(first.graph, namespaces)}{confidence}"]
+    added = first.attributed_to is not None
+    if added:
+        lines.append(
+            f"  added by {first.attributed_to}" + (f": {first.note}" if first.note else "")
+        )
+    for row in rows:
+        if row.source is None:
+            continue
+        line = f"  {'from' if added else 'stated by'} {curie(row.source, namespaces)}"
+        line += f": {row.title}" if row.title is not None else ""
+        said = ", ".join(str(x) for x in (row.publisher, row.date) if x is not None)
+        line += f" ({said})" if said else ""
+        lines.append(line + (f" <{row.url}>" if row.url is not None else ""))
+    return lines
 
 
 @main.command()
@@ -593,14 +658,14 @@ def docs_command(output: Path, data: tuple[Path, ...], no_bundled: bool) -> None
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The Turtle file to write (default: data/curated/<name of FILE>.ttl).",
+    help="The TriG file to write (default: data/curated/<name of FILE>.trig).",
 )
 @click.option(
     "--data",
     "data",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="More Turtle files or folders the rows refer to (repeatable).",
+    help="More data files (.ttl, .nt, .trig) or folders the rows refer to (repeatable).",
 )
 @click.option(
     "--template",
@@ -616,7 +681,7 @@ def import_(
     data: tuple[Path, ...],
     template_kind: str | None,
 ) -> None:
-    """Import a curator's rows (FILE.csv or FILE.yaml) as Turtle, validated before it is written.
+    """Import a curator's rows (FILE.csv or FILE.yaml) as TriG, validated before it is written.
 
     Errors name the row and the column; nothing is written then. Importing the same rows again
     leaves the file as it is.

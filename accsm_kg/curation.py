@@ -1,4 +1,4 @@
-"""Curation without Turtle: templates read from the SHACL shapes, and rows made into Turtle.
+"""Curation without Turtle: templates read from the SHACL shapes, and rows made into TriG.
 
 A curator writes rows (one per meeting, person, delegation...) in a CSV or YAML file whose columns
 are those of a *template*. Every node shape with a target class is a template, named after the
@@ -9,8 +9,10 @@ shape gives a new template without new code.
 
 :func:`import_file` reads the rows, checks each cell, builds the triples, validates them together
 with the rest of the data as ``accsm-kg validate`` does (the SHACL shapes, Khmer dates against
-their days), and only then writes Turtle in the style of the hand-written files. Every error
-names the file, the row and the column.
+their days, every statement attributed), and only then writes TriG in the style of the
+hand-written files: each row's facts in the graph of the sources its ``source`` column names
+(with the ``confidence`` column's level), described in a catalogue graph of the file's own. Every
+error names the file, the row and the column.
 
 IRIs are minted by one stable rule: ``kg:`` + the kebab-case slug of the row's ``id`` cell, or of
 its English ``label`` (``preferred_label`` for a concept) when ``id`` is empty (accents
@@ -57,11 +59,12 @@ from .errors import (
     LoadError,
 )
 from .knowledge_graph import PREFIXES, KnowledgeGraph, load
-from .loading import decode, expand_paths, parse_file
+from .loading import decode, expand_paths, parse_dataset, parse_file
 from .publish import atomic_write
 from .queries import expand_iri
 from .resources import (
     BASE_IRI,
+    GRAPH_BASE,
     ID_BASE,
     VOCABULARIES,
     bundled_paths,
@@ -80,6 +83,7 @@ __all__ = [
     "CurationRow",
     "ImportResult",
     "Template",
+    "curated_graph_base",
     "import_file",
     "mint_iri",
     "read_rows",
@@ -87,12 +91,14 @@ __all__ = [
     "slugify",
     "template",
     "templates",
+    "to_trig",
     "to_turtle",
 ]
 
 ColumnKind = TypingLiteral["id", "text", "literal", "iri", "any"]
 
 _PROV_SOURCE = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+_ATTRIBUTED = URIRef("http://www.w3.org/ns/prov#wasAttributedTo")
 _SEPARATOR = ";"
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _LEXICAL = {
@@ -203,7 +209,7 @@ class Template:
         """Return the template's CSV header line.
 
         >>> template("person").header()
-        'id,label,label_km,name,name_km,source,holds,honorific'
+        'id,label,label_km,name,name_km,source,confidence,holds,honorific'
         """
         return ",".join(c.name for c in self.columns)
 
@@ -308,6 +314,16 @@ def _build_column(
             languages += [str(x) for x in Collection(shapes, listed)]
         languages = languages or ["en", "km"]
         first, *others = languages
+        # a language a qualified shape requires (sh:qualifiedMinCount 1 of sh:languageIn ( "km" ))
+        needed = {
+            str(language)
+            for prop in shapes_of_path
+            if isinstance(least := shapes.value(prop, SH.qualifiedMinCount), Literal)
+            and int(least) >= 1
+            for qualified in shapes.objects(prop, SH.qualifiedValueShape)
+            for listed in shapes.objects(qualified, SH.languageIn)
+            for language in Collection(shapes, listed)
+        }
         # one value per language where the shape says sh:uniqueLang
         unique_language = any(v == Literal(True) for v in values(SH.uniqueLang))
         common["repeatable"] = repeatable and not unique_language
@@ -321,6 +337,7 @@ def _build_column(
                 description=description,
                 repeatable=common["repeatable"],
                 language=other,
+                required=other in needed,
             )
             for other in others
         ]
@@ -460,7 +477,7 @@ def templates(
     :param vocabularies: where the concepts of SKOS schemes are; by default the bundled ontology.
 
     >>> sorted(templates())[:4]
-    ['agenda-item', 'chairmanship', 'claim', 'concept']
+    ['agenda-item', 'assertion-graph', 'chairmanship', 'claim']
     """
     bundled_shapes, bundled_vocabularies = _bundled_graphs()
     shapes = bundled_shapes if shapes is None else shapes
@@ -1096,7 +1113,10 @@ def _term(node: Node, namespaces: Mapping[str, str]) -> str:
 
 
 def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, source: str) -> str:
-    """Write the triples of ``subjects`` as Turtle, in the style of the hand-written files."""
+    """Write the triples of ``subjects`` as Turtle, with their sources on each (no graphs).
+
+    :func:`import_file` writes TriG (:func:`to_trig`); this is the rows' triples alone.
+    """
     order = {c.path: n for n, c in enumerate(template.columns) if c.path is not None}
     order[_PROV_SOURCE] = len(order) + 1  # the source last, as in the hand-written files
     blocks = []
@@ -1134,6 +1154,118 @@ def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, sour
     return "\n".join([*header, "", *prefixes, "", "\n\n".join(blocks), ""])
 
 
+_ACCSM = "https://w3id.org/accsm-kg/ontology#"
+_CONFIDENCE = URIRef(_ACCSM + "confidence")
+_STATED = URIRef(ID_BASE + "confidence-stated")
+_PROJECT = URIRef(ID_BASE + "accsm-kg-project")
+_DISPUTED = URIRef(ID_BASE + "confidence-disputed")
+_CLAIM = URIRef(_ACCSM + "Claim")
+_ASSERTION_GRAPH = URIRef(_ACCSM + "AssertionGraph")
+
+
+def curated_graph_base(stem: str) -> str:
+    """Return the IRI under which the graphs of one curated file are named.
+
+    >>> curated_graph_base("meetings")
+    'https://w3id.org/accsm-kg/graph/curated/meetings/'
+    """
+    return f"{GRAPH_BASE}curated/{slugify(stem)}/"
+
+
+def _graph_of(base: str, sources: Sequence[Node], confidence: Node) -> URIRef:
+    if not sources:
+        return URIRef(base + "catalogue")
+    names = [str(s).removeprefix(ID_BASE).removeprefix("src-") for s in sources]
+    level = str(confidence).removeprefix(ID_BASE + "confidence-")
+    suffix = "" if confidence == _STATED else f"--{level}"
+    return URIRef(base + "--".join(slugify(n) for n in names) + suffix)
+
+
+def to_trig(
+    graph: Graph, subjects: Iterable[URIRef], template: Template, source: str, stem: str
+) -> tuple[str, set[tuple[Node, Node, Node, Node]]]:
+    """Write rows as TriG: each row's facts in the graph of the sources that state them.
+
+    A row's ``source`` and ``confidence`` cells are not written on the row's subject: they
+    describe the graph its facts are in (``prov:wasDerivedFrom``, ``accsm:confidence``), in a
+    graph ``catalogue`` of the file's own, attributed to the project. A claim keeps its one
+    source (the graph of its source is then ``disputed``); rows that describe assertion graphs,
+    or cite no source, go into the catalogue as they are. Return the text and the quads it holds.
+    """
+    base = curated_graph_base(stem)
+    prefixes = {**PREFIXES, "curated": base}
+    catalogue = URIRef(base + "catalogue")
+    is_claim = template.target_class == _CLAIM
+    as_is = template.target_class == _ASSERTION_GRAPH
+    rows: dict[URIRef, Graph] = {}
+    order: dict[URIRef, list[URIRef]] = {}
+    described: dict[URIRef, tuple[list[Node], Node]] = {}
+    for subject in subjects:
+        sources = [] if as_is else sorted(graph.objects(subject, _PROV_SOURCE), key=str)
+        confidence = _DISPUTED if is_claim else graph.value(subject, _CONFIDENCE) or _STATED
+        target = _graph_of(base, sources, confidence)
+        if sources:
+            described[target] = (list(sources), confidence)
+        kept = rows.setdefault(target, Graph())
+        order.setdefault(target, []).append(subject)
+        for s, p, o in graph.triples((subject, None, None)):
+            if as_is or is_claim or p not in (_PROV_SOURCE, _CONFIDENCE):
+                kept.add((s, p, o))
+    listing = rows.setdefault(catalogue, Graph())
+    heads = [catalogue, *described]
+    listing.add((catalogue, RDF.type, _ASSERTION_GRAPH))
+    listing.add((catalogue, _ATTRIBUTED, _PROJECT))
+    for target, (sources, confidence) in described.items():
+        listing.add((target, RDF.type, _ASSERTION_GRAPH))
+        for found in sources:
+            listing.add((target, _PROV_SOURCE, found))
+        listing.add((target, _CONFIDENCE, confidence))
+    order[catalogue] = [*heads, *order.get(catalogue, [])]
+    quads: set[tuple[Node, Node, Node, Node]] = {
+        (s, p, o, name) for name, kept in rows.items() for s, p, o in kept
+    }
+    names = [catalogue, *sorted(set(rows) - {catalogue}, key=str)]
+    blocks = [_graph_block(name, rows[name], order[name], template, prefixes) for name in names]
+    used = {p for p in prefixes if any(f"{p}:" in block for block in blocks)}
+    header = [
+        f"# {template.kind.capitalize()} rows imported from {source} by `accsm-kg import`"
+        f" (template: {template.kind}).",
+        "# Each row's facts are in the graph of the sources its source column names; the",
+        "# provenance of each graph is in curated:catalogue.",
+        "# Edit the rows and import them again rather than editing this file.",
+    ]
+    lines = [f"@prefix {p + ':':<8} <{prefixes[p]}> ." for p in sorted(used)]
+    return "\n".join([*header, "", *lines, "", "\n\n".join(blocks), ""]), quads
+
+
+def _graph_block(
+    name: URIRef,
+    graph: Graph,
+    subjects: Iterable[Node],
+    template: Template | None,
+    prefixes: Mapping[str, str],
+) -> str:
+    """Write one ``name { ... }`` block of TriG: each subject's triples, types first."""
+    order = {c.path: n for n, c in enumerate(template.columns)} if template is not None else {}
+    blocks = []
+    for subject in subjects:
+        types = sorted(graph.objects(subject, RDF.type), key=str)
+        lines = [f"    {_term(subject, prefixes)}"]
+        if types:
+            lines[0] += " a " + " , ".join(_term(t, prefixes) for t in types) + " ;"
+        predicates = sorted(
+            {p for p in graph.predicates(subject) if isinstance(p, URIRef) and p != RDF.type},
+            key=lambda p: (order.get(p, len(order)), str(p)),
+        )
+        for predicate in predicates:
+            objects = sorted(graph.objects(subject, predicate), key=lambda o: (o.n3(), str(o)))
+            rendered = " , ".join(_term(o, prefixes) for o in objects)
+            lines.append(f"        {_term(predicate, prefixes)} {rendered} ;")
+        lines[-1] = lines[-1][:-2] + " ."
+        blocks.append("\n".join(lines))
+    return f"{_term(name, prefixes)} {{\n" + "\n\n".join(blocks) + "\n}"
+
+
 # -- import ---------------------------------------------------------------------------------------
 
 
@@ -1152,7 +1284,7 @@ def import_file(
     output: str | Path | None = None,
     data: Sequence[str | Path] = (),
 ) -> ImportResult:
-    """Import a curator's CSV or YAML rows as Turtle, after validating them with the rest.
+    """Import a curator's CSV or YAML rows as TriG, after validating them with the rest.
 
     :param path: the rows: a ``.csv`` file with a header line of column names, or a ``.yaml``
         file (a list of rows, or a mapping with ``kind`` and ``rows``). Repeat a value in a CSV
@@ -1160,9 +1292,9 @@ def import_file(
     :param kind: the template (``meeting``, ``person``...); by default the YAML ``kind`` (which
         must agree with ``kind`` when both are given), or the file's name (``meetings.csv`` is of
         ``meeting``).
-    :param output: the Turtle file to write; by default ``data/curated/<name of path>.ttl``. An
+    :param output: the TriG file to write; by default ``data/curated/<name of path>.trig``. An
         earlier version of that file is left out of the validation, and replaced atomically.
-    :param data: more Turtle files or folders that the rows may refer to. The output file is
+    :param data: more data files or folders that the rows may refer to. The output file is
         left out of them, so that importing into a folder given here can be done again.
     :raises CurationError: a cell, a row or the validation failed; nothing is written then, and
         the message lists every problem with its row and column.
@@ -1188,7 +1320,14 @@ def import_file(
     chosen_template = known[chosen]
     if not rows:
         raise CurationError(f"{source}: no rows to import")
-    target = Path(output) if output is not None else Path("data") / "curated" / f"{source.stem}.ttl"
+    target = (
+        Path(output) if output is not None else Path("data") / "curated" / f"{source.stem}.trig"
+    )
+    if target.suffix.lower() != ".trig" and not target.is_dir():
+        raise CurationError(
+            f"{target}: write the rows to a .trig file: their facts go into named graphs, one "
+            "for the sources of each row"
+        )
 
     graph, subjects, problems = rows_to_graph(rows, chosen_template, where=str(source))
     if problems:
@@ -1198,9 +1337,10 @@ def import_file(
     target_resolved = target.resolve()
     others = [p for p in bundled_paths() if p.resolve() != target_resolved]
     given = [p for p in expand_paths(data) if p.resolve() != target_resolved]
-    text = to_turtle(graph, subjects, chosen_template, source.name).encode("utf-8")
+    written, quads = to_trig(graph, subjects, chosen_template, source.name, target.stem)
+    text = written.encode("utf-8")
     with load(*others, *given, include_bundled=False) as kg:
-        problems = _check(kg, graph, subjects, chosen_template, source, text)
+        problems = _check(kg, graph, subjects, chosen_template, source, text, quads)
     if problems:
         raise CurationError.listing(source, problems)
     changed = not (target.is_file() and target.read_bytes() == text)
@@ -1213,7 +1353,7 @@ def import_file(
         except OSError as error:
             where = error.filename or target
             raise CurationError(f"{where}: cannot be written: {error.strerror or error}") from None
-    return ImportResult(target, chosen, tuple(subjects), len(graph), changed)
+    return ImportResult(target, chosen, tuple(subjects), len(quads), changed)
 
 
 def _check(
@@ -1223,8 +1363,9 @@ def _check(
     chosen_template: Template,
     source: Path,
     text: bytes,
+    quads: set[tuple[Node, Node, Node, Node]],
 ) -> list[str]:
-    """Check rows against the rest of the data, then validate their Turtle with it."""
+    """Check rows against the rest of the data, then validate their TriG with it."""
     found: list[tuple[int, str]] = []
     existing = kg.union()
     for subject, number in subjects.items():
@@ -1259,18 +1400,19 @@ def _check(
         return [text for _, text in sorted(found, key=_row_order)]
 
     with tempfile.TemporaryDirectory(prefix="accsm-kg-import-") as folder:
-        # Validate the Turtle as it will be written, read back as any data file is: the same
-        # checks as `accsm-kg validate` (the shapes, and Khmer dates against their days).
-        written = Path(folder) / f"{source.stem}.ttl"
+        # Validate the TriG as it will be written, read back as any data file is: the same
+        # checks as `accsm-kg validate` (the shapes, the attribution of every statement, and
+        # Khmer dates against their days).
+        written = Path(folder) / f"{source.stem}.trig"
         written.write_bytes(text)
         try:
-            triples = set(parse_file(written).triples)
+            read = {(*t, part.graph) for part in parse_dataset(written) for t in part.triples}
         except LoadError as error:
             raise CurationError(
-                f"{source}: the Turtle written does not read back ({error})"
+                f"{source}: the TriG written does not read back ({error})"
             ) from None
-        if triples != set(graph):
-            raise CurationError(f"{source}: the Turtle written does not read back as the rows")
+        if read != quads:
+            raise CurationError(f"{source}: the TriG written does not read back as the rows")
         kg.add(written)
         report = kg.validate()
     columns_of: dict[Node, str] = {

@@ -258,11 +258,13 @@ class GraphConflictError(LoadError):
 
 
 class NoRdfFilesError(LoadError, FileNotFoundError):
-    """A folder given to load that holds no ``.ttl`` or ``.nt`` file at all."""
+    """A folder given to load that holds no ``.ttl``, ``.nt`` or ``.trig`` file at all."""
 
     def __init__(self, folder: str, others: list[str]) -> None:
         seen = f" (it holds only: {', '.join(others[:5])}{', ...' if len(others) > 5 else ''})"
-        super().__init__(f"{folder}: no .ttl or .nt file in this folder{seen if others else ''}")
+        super().__init__(
+            f"{folder}: no .ttl, .nt or .trig file in this folder{seen if others else ''}"
+        )
         self.filename = folder
 
     def __str__(self) -> str:

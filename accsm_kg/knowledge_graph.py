@@ -49,7 +49,13 @@ from .sparql import (
 )
 from .stores import OxigraphStore, RemoteStore, Store, StoreName, check_timeout, loading, open_store
 from .terms import curie, quiet_rdflib_terms
-from .validate import Engine, ValidationReport, khmer_date_violations, validate_graph
+from .validate import (
+    Engine,
+    ValidationReport,
+    attribution_violations,
+    khmer_date_violations,
+    validate_graph,
+)
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
 
@@ -69,6 +75,13 @@ PREFIXES: dict[str, str] = {
     "shape": "https://w3id.org/accsm-kg/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    # the assertion graphs of the bundled data (see data/provenance.trig)
+    "source": "https://w3id.org/accsm-kg/graph/source/",
+    "sources": "https://w3id.org/accsm-kg/graph/sources/",
+    "single": "https://w3id.org/accsm-kg/graph/single-source/",
+    "disputed": "https://w3id.org/accsm-kg/graph/disputed/",
+    "inference": "https://w3id.org/accsm-kg/graph/inference/",
+    "project": "https://w3id.org/accsm-kg/graph/project/",
 }
 
 
@@ -95,10 +108,11 @@ class KnowledgeGraph:
     # -- contents ---------------------------------------------------------------------------
 
     def add(self, *paths: str | Path, replace: bool = False) -> list[FileFacts]:
-        """Add Turtle (``.ttl``) or N-Triples (``.nt``) files, or folders of them.
+        """Add Turtle (``.ttl``), N-Triples (``.nt``) or TriG (``.trig``) files, or folders of them.
 
-        Each file goes into a named graph of its own. N-Quads (``.nq``) and TriG (``.trig``)
-        files, such as dumps, fill the graphs they name (given by name, not found in folders).
+        A Turtle or N-Triples file goes into a named graph of its own. TriG and N-Quads (``.nq``)
+        files fill the graphs they name (N-Quads, the format of release dumps, only when given
+        by name, not found in folders).
         Files of one call that fill the same graph add up; a file loaded again replaces what it
         loaded before. A file that fills a graph already loaded from other files raises
         :class:`~accsm_kg.errors.GraphConflictError`, unless ``replace=True`` lets it replace
@@ -113,7 +127,8 @@ class KnowledgeGraph:
         Return what was found of each file (its graphs, ontologies, imports, rewritten literals).
         """
         given = list({path.resolve(): path for path in expand_paths(paths)}.values())
-        files = [p for p in given if not self.store.is_current(p, graph_iri(p))]
+        together = {str(path.resolve()) for path in given}
+        files = [p for p in given if not self.store.is_current(p, graph_iri(p), together)]
         if not files:
             return []
         before = set(self.store.graph_names())
@@ -343,6 +358,25 @@ class KnowledgeGraph:
         self._prepare(named.sparql, "named_query", "SELECT")
         return self.query(named.sparql, terms, timeout=timeout)
 
+    def why(
+        self, subject: Any, predicate: Any, object: Any, /, *, timeout: float | None = None
+    ) -> Rows:
+        """Return why a statement is in the graph: one row per graph that holds it.
+
+        Each row gives the graph, its confidence (stated, single source, inferred, disputed), the
+        source it is derived from (title, publisher, date, URL), or the project it is attributed
+        to with a note on what the project added; see the named query ``why``. Terms are
+        written as for :meth:`named_query`: ``"kg:cambodia"`` is an IRI, ``'"2019"^^xsd:gYear'``
+        a literal, other text a plain string. No rows: the statement is not in the graph.
+
+        >>> rows = load().why("kg:chhy-vichara", "accsm:honorific", "kg:lok-chumteav")
+        >>> [(str(row.source), str(row.confidence)) for row in rows]
+        [('https://w3id.org/accsm-kg/id/src-mcs-2020-11-02-focal-points', 'Stated')]
+        """
+        return self.named_query(
+            "why", subject=subject, predicate=predicate, object=object, timeout=timeout
+        )
+
     # -- checks and output ------------------------------------------------------------------
 
     def union(self) -> Graph:
@@ -393,7 +427,10 @@ class KnowledgeGraph:
         if report is None:
             report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
         dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
-        return report.with_violations(khmer_date_violations(dates))
+        unattributed = self.query(check_path("attribution").read_text(encoding="utf-8"))
+        return report.with_violations(
+            khmer_date_violations(dates) + attribution_violations(unattributed)
+        )
 
     def dump(self, path: str | Path, format: str | None = None) -> Path:
         """Write the graph to ``path`` as turtle, ntriples, nquads, trig or jsonld.

@@ -186,14 +186,19 @@ def warn_rewritten(
         warnings.warn(CanonicalFormWarning(str(facts.path), facts.rewritten), stacklevel=4)
 
 
+#: The files read from a folder: Turtle, N-Triples and TriG (N-Quads, the dump format of
+#: releases, only when named).
+FOLDER_SUFFIXES = {*RDF_SUFFIXES, ".trig"}
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Return the RDF files named by ``paths``: files as given, folders searched recursively.
 
     Raises :class:`SourceNotFoundError` for a missing path and :class:`UnsupportedFileError`
     for a file given by name whose suffix is not ``.ttl``, ``.nt``, ``.nq`` or ``.trig``. In
-    folders, only ``.ttl`` and ``.nt`` files are read (a README, or a dump of the same graphs as
-    N-Quads, is passed over), but a folder with no RDF file at all raises
-    :class:`NoRdfFilesError`.
+    folders, ``.ttl``, ``.nt`` and ``.trig`` files are read, as the data files are (a README, or
+    a release's dump of the same graphs as N-Quads, is passed over), but a folder with no RDF
+    file at all raises :class:`NoRdfFilesError`.
     """
     found: list[Path] = []
     for raw in paths:
@@ -203,7 +208,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file())
-            rdf = [p for p in files if p.suffix.lower() in RDF_SUFFIXES]
+            rdf = [p for p in files if p.suffix.lower() in FOLDER_SUFFIXES]
             if not rdf:
                 raise NoRdfFilesError(str(path), [p.relative_to(path).as_posix() for p in files])
             found.extend(rdf)

@@ -23,15 +23,16 @@ from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
 from .errors import BindingError
 from .resources import query_paths
+from .terms import read_term
 
 __all__ = ["NamedQuery", "Parameter", "ParameterKind", "expand_iri", "named_queries"]
 
-ParameterKind = TypingLiteral["iri", "string", "integer", "date", "year"]
-_PARAMETER = re.compile(r"^#\s+(\w+)\s+(iri|string|integer|date|year)\s+(.+)$")
+ParameterKind = TypingLiteral["iri", "term", "string", "integer", "date", "year"]
+_PARAMETER = re.compile(r"^#\s+(\w+)\s+(iri|term|string|integer|date|year)\s+(.+)$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -50,6 +51,8 @@ class Parameter:
         try:
             if self.kind == "iri":
                 return expand_iri(str(value), prefixes)
+            if self.kind == "term":
+                return _term(value, prefixes)
             if self.kind in ("integer", "year"):
                 return Literal(_whole_number(value))
             if self.kind == "date":
@@ -59,6 +62,27 @@ class Parameter:
                 f"{self.name}: {value!r} is not a valid {self.kind} ({error})"
             ) from None
         return Literal(str(value))
+
+
+#: Numbers and booleans as Turtle writes them bare, with the datatype Turtle gives each.
+_BARE = (
+    (re.compile(r"^[+-]?[0-9]+$"), XSD.integer),
+    (re.compile(r"^[+-]?[0-9]*\.[0-9]+$"), XSD.decimal),
+    (re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+$"), XSD.double),
+    (re.compile(r"^(true|false)$"), XSD.boolean),
+)
+
+
+def _term(value: Any, prefixes: Mapping[str, str]) -> URIRef | Literal:
+    # an IRI, literal, number or boolean written as in Turtle; other text, and Python values,
+    # are literals
+    if not isinstance(value, str):
+        return Literal(value)
+    for pattern, datatype in _BARE:
+        if pattern.match(value):
+            return Literal(value, datatype=datatype)
+    term = read_term(value, prefixes)
+    return term if isinstance(term, URIRef | Literal) else Literal(term)
 
 
 def _whole_number(value: Any) -> int:

@@ -13,6 +13,7 @@ This is the only module that builds paths to bundled files. In an installed whee
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -48,7 +49,8 @@ BASE_IRI = "https://w3id.org/accsm-kg/"
 ONTOLOGY_IRI = BASE_IRI + "ontology"
 #: Individuals: bodies, meetings, persons, sources...
 ID_BASE = BASE_IRI + "id/"
-#: Each bundled file is loaded into the named graph ``GRAPH_BASE + its path without suffix``.
+#: Each bundled Turtle file is loaded into the named graph ``GRAPH_BASE + its path without
+#: suffix``; the TriG files of ``data/`` fill the assertion graphs they name, under the same base.
 GRAPH_BASE = BASE_IRI + "graph/"
 #: File suffixes read as RDF, with the rdflib parser for each.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
@@ -111,9 +113,9 @@ def bundled_root() -> Path:
     )
 
 
-def _rdf_files(folder: str) -> list[Path]:
+def _rdf_files(folder: str, suffixes: Iterable[str] = RDF_SUFFIXES) -> list[Path]:
     root = bundled_root() / folder
-    return sorted(p for p in root.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+    return sorted(p for p in root.rglob("*") if p.suffix in suffixes and p.is_file())
 
 
 def ontology_paths() -> list[Path]:
@@ -127,8 +129,8 @@ def shapes_paths() -> list[Path]:
 
 
 def data_paths() -> list[Path]:
-    """Return the data files, one per source or group of sources."""
-    return _rdf_files("data")
+    """Return the data files: TriG, one per topic, each statement in the graph of its source."""
+    return _rdf_files("data", [*RDF_SUFFIXES, ".trig"])
 
 
 def bundled_paths() -> list[Path]:

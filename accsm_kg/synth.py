@@ -34,15 +34,18 @@ import io
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, TextIO, get_args
 from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from .errors import OptionError
 from .khmer import lunar_date, to_khmer_digits
 from .publish import atomic_stream
+from .resources import bundled_paths
 
 __all__ = [
     "DEFAULT_FAULT_KINDS",
@@ -57,8 +60,8 @@ __all__ = [
 #: The kinds of fault :func:`generate` can inject. Each gives one validation result:
 #:
 #: - ``missing-required``: a meeting without its ``accsm:framework`` (``sh:minCount``);
-#: - ``missing-source``: a meeting that cites no source (``sh:minCount`` on
-#:   ``prov:wasDerivedFrom``);
+#: - ``missing-khmer-label``: a meeting with no Khmer label (``sh:qualifiedMinCount`` on
+#:   ``rdfs:label``);
 #: - ``max-count``: a meeting with two modes (``sh:maxCount``);
 #: - ``wrong-datatype``: an outcome without a language tag (``sh:datatype``);
 #: - ``out-of-range``: a delegation of 0 people (``sh:minInclusive``);
@@ -73,7 +76,7 @@ __all__ = [
 #:   is only injected when asked for by name.
 FaultKind = TypingLiteral[
     "missing-required",
-    "missing-source",
+    "missing-khmer-label",
     "max-count",
     "wrong-datatype",
     "out-of-range",
@@ -107,6 +110,7 @@ _PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 _URL = "https://example.org/accsm-kg-synth/"
@@ -286,6 +290,24 @@ def _year(year: int) -> str:
     return _typed(str(year), "xsd:gYear")
 
 
+_LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+}
+
+
+@cache
+def _bundled_labels() -> frozenset[str]:
+    """Return the labels of the bundled ontology and data, written as :func:`_text` writes them."""
+    found = set()
+    for path in bundled_paths():
+        form = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
+        for quad in ox.parse(path=str(path), format=form):
+            if quad.predicate.value in _LABELS and isinstance(quad.object, ox.Literal):
+                found.add(_text(quad.object.value, quad.object.language))
+    return frozenset(found)
+
+
 def _kg(slug: str) -> str:
     return f"kg:{slug}"
 
@@ -301,6 +323,8 @@ class _Turtle:
         self.progress = progress
         self.triples = 0
         self.line = 1
+        # the bundled data's labels are taken: a synthetic thing named alike gets a number
+        self._labels: dict[str, int] = dict.fromkeys(_bundled_labels(), 1)
         self._reported = 0
         header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in _PREFIXES.items())
         self._write(
@@ -314,7 +338,11 @@ class _Turtle:
         self.line += text.count("\n")
 
     def node(self, subject: str, pairs: Iterable[tuple[str, _Objects]]) -> int:
-        """Write one subject with its predicates and objects; return the line it starts on."""
+        """Write one subject with its predicates and objects; return the line it starts on.
+
+        A label already given to another subject gets a number, ``"Forum (2)"@en``: no two
+        things share a label in one language.
+        """
         start = self.line
         parts = []
         for predicate, objects in pairs:
@@ -323,6 +351,8 @@ class _Turtle:
             values = [objects] if isinstance(objects, str) else list(objects)
             if not values:
                 continue
+            if predicate in ("rdfs:label", "skos:prefLabel"):
+                values = [self._unique(value) for value in values]
             parts.append(f"{predicate} {' , '.join(values)}")
             self.triples += len(values)
         self._write(f"{subject} " + " ;\n    ".join(parts) + " .\n\n")
@@ -330,6 +360,14 @@ class _Turtle:
             self._reported = self.triples
             self.progress(self.triples)
         return start
+
+    def _unique(self, label: str) -> str:
+        times = self._labels[label] = self._labels.get(label, 0) + 1
+        if times == 1:
+            return label
+        text, quote, language = label.rpartition('"')
+        number = to_khmer_digits(str(times)) if language == "@km" else str(times)
+        return f"{text} ({number}){quote}{language}"
 
     def done(self) -> None:
         if self.progress is not None:
@@ -557,7 +595,7 @@ _LEVELS = (
         "focal-points",
         "level-focal-points",
         "Focal Points Meeting",
-        "កិច្ចប្រជុំមន្រ្តីបង្គោល",
+        "កិច្ចប្រជុំមន្ត្រីបង្គោល",
         "synth-role-focal-point",
         "Director of International Cooperation",
         "ប្រធាននាយកដ្ឋានសហប្រតិបត្តិការអន្តរជាតិ",
@@ -695,7 +733,7 @@ class _Meeting:
 # The result each fault on a meeting gives: its path and constraint component.
 _FAULT_RESULTS: dict[str, tuple[str | None, str]] = {
     "missing-required": ("accsm:framework", "sh:MinCountConstraintComponent"),
-    "missing-source": ("prov:wasDerivedFrom", "sh:MinCountConstraintComponent"),
+    "missing-khmer-label": ("rdfs:label", "sh:QualifiedMinCountConstraintComponent"),
     "max-count": ("accsm:mode", "sh:MaxCountConstraintComponent"),
     "wrong-datatype": ("accsm:outcome", "sh:DatatypeConstraintComponent"),
     "wrong-class": ("schema:organizer", "sh:ClassConstraintComponent"),
@@ -862,7 +900,7 @@ class _Generator:
             ],
         )
         for slug, en, km in (
-            ("synth-role-focal-point", "Focal point", "មន្រ្តីបង្គោល"),
+            ("synth-role-focal-point", "Focal point", "មន្ត្រីបង្គោល"),
             ("synth-role-senior-official", "Senior official", "មន្ត្រីជាន់ខ្ពស់"),
             ("synth-role-head-of-civil-service", "Head of civil service", "ប្រធានមុខងារសាធារណៈ"),
             ("synth-role-observer", "Observer", "អ្នកសង្កេតការណ៍"),
@@ -1071,7 +1109,10 @@ class _Generator:
                         ("a", "accsm:ResourceCentre"),
                         (
                             "rdfs:label",
-                            _text(f"{pair.base.abbr} Resource Centre of {country.en}", "en"),
+                            [
+                                _text(f"{pair.base.abbr} Resource Centre of {country.en}", "en"),
+                                _text(f"មជ្ឈមណ្ឌលធនធាន {pair.base.abbr} នៃ{country.km}", "km"),
+                            ],
                         ),
                         ("accsm:hostCountry", _kg(country.slug)),
                         ("org:subOrganizationOf", _kg(pair.base.slug)),
@@ -1091,7 +1132,7 @@ class _Generator:
                     _kg(slug),
                     [
                         ("a", "accsm:Study"),
-                        ("rdfs:label", _text(title, "en")),
+                        ("rdfs:label", [_text(title, "en"), _text(f"ការសិក្សាស្តីពី{theme_km}", "km")]),
                         ("dcterms:title", _text(title, "en")),
                         ("dcterms:publisher", "kg:synth-secretariat"),
                         ("dcterms:issued", _year(year)),
@@ -1139,7 +1180,7 @@ class _Generator:
                     "rdfs:label",
                     [
                         _text(f"Chairmanship of the {_ordinal(cycle.ordinal)} {abbr}", "en"),
-                        _text(f"ប្រធាន {abbr} លើកទី{to_khmer_digits(cycle.ordinal)}", "km"),
+                        _text(f"ភាពជាប្រធាន {abbr} លើកទី{to_khmer_digits(cycle.ordinal)}", "km"),
                     ],
                 ),
                 ("accsm:ordinal", str(cycle.ordinal)),
@@ -1271,7 +1312,7 @@ class _Generator:
         for n, start in enumerate(starts):
             for country in self.members:
                 for ordinal in range(1, self.rng.randint(0, 3) + 1):
-                    theme = self.rng.choice(_THEMES)[0]
+                    theme, theme_km = self.rng.choice(_THEMES)
                     name = f"{self.rng.choice(kinds)} {theme}"
                     slug = (
                         f"synth-initiative-{pair.base.abbr.lower()}-{start}-"
@@ -1285,7 +1326,7 @@ class _Generator:
                         _kg(slug),
                         [
                             ("a", "accsm:Initiative"),
-                            ("rdfs:label", _text(name, "en")),
+                            ("rdfs:label", [_text(name, "en"), _text(f"គម្រោង{theme_km}", "km")]),
                             ("accsm:ordinal", str(ordinal)),
                             ("accsm:proposedBy", _kg(country.slug)),
                             ("accsm:proposedFor", plans),
@@ -1390,6 +1431,29 @@ class _Generator:
                 ("prov:wasDerivedFrom", source),
             ],
         )
+        # the holding, for the four years of the term
+        begin = self.sizes.first_year + 4 * term
+        holding = _kg(f"synth-holding-{iri.removeprefix('kg:synth-')}")
+        period, ends = f"{holding}-period", (f"{holding}-begins", f"{holding}-ends")
+        self.out.node(
+            holding,
+            [
+                ("a", "accsm:PostHolding"),
+                ("rdfs:label", _text(f"{name_en} as {level.post_en}, {begin}-{begin + 3}", "en")),
+                ("org:member", iri),
+                ("org:organization", self._agency(pair, country)),
+                ("org:role", _kg(level.role)),
+                ("accsm:post", post),
+                ("org:memberDuring", period),
+                ("prov:wasDerivedFrom", source),
+            ],
+        )
+        self.out.node(
+            period,
+            [("a", "time:Interval"), ("time:hasBeginning", ends[0]), ("time:hasEnd", ends[1])],
+        )
+        for instant, year_of in zip(ends, (begin, begin + 3), strict=True):
+            self.out.node(instant, [("a", "time:Instant"), ("time:inXSDgYear", _year(year_of))])
         return iri
 
     def _held_year(self, pair: _Pair, year: int) -> None:
@@ -1466,7 +1530,7 @@ class _Generator:
         title_en = (
             f"{base.abbr} and {plus.abbr} Focal Points Meetings {year}, hosted by {at.host.en}"
         )
-        title_km = f"កិច្ចប្រជុំមន្រ្តីបង្គោល {base.abbr} និង {plus.abbr} ឆ្នាំ{_km_year(year)}"
+        title_km = f"កិច្ចប្រជុំមន្ត្រីបង្គោល {base.abbr} និង {plus.abbr} ឆ្នាំ{_km_year(year)}"
         self.out.node(
             article,
             [
@@ -1649,8 +1713,8 @@ class _Generator:
         fault = self.faults.get((at.pair.index, year, level.key, m.framework.plus_three))
         if fault == "missing-required":
             framework = None
-        elif fault == "missing-source":
-            sources = None
+        elif fault == "missing-khmer-label":
+            labels = labels[:1]
         elif fault == "max-count":
             modes.append("kg:mode-hybrid" if at.mode != "kg:mode-hybrid" else "kg:mode-online")
         elif fault == "wrong-datatype":
@@ -1717,7 +1781,13 @@ class _Generator:
             _kg(f"synth-{framework.abbr.lower()}-{kind.lower().replace(' ', '-')}-{year}"),
             [
                 ("a", "accsm:PolicyDocument"),
-                ("rdfs:label", _text(title, "en")),
+                (
+                    "rdfs:label",
+                    [
+                        _text(title, "en"),
+                        _text(f"ឯកសារ {framework.abbr} ឆ្នាំ{_km_year(year)}", "km"),
+                    ],
+                ),
                 ("dcterms:title", _text(title, "en")),
                 ("accsm:documentType", _kg(slug)),
                 ("accsm:documentOf", _kg(framework.slug)),

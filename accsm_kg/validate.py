@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ATTRIBUTION_CHECK",
     "KHMER_DATE_CHECK",
     "Engine",
     "Severity",
@@ -39,6 +40,8 @@ __all__ = [
 #: The constraint a Khmer date that disagrees with its Gregorian date violates.
 KHMER_DATE_CHECK = URIRef("https://w3id.org/accsm-kg/shapes#KhmerDateAgreesWithDate")
 _KHMER_DATE = URIRef("https://w3id.org/accsm-kg/ontology#khmerDate")
+#: The check that every statement of the project's graphs is attributed (``checks/attribution.rq``).
+ATTRIBUTION_CHECK = URIRef("https://w3id.org/accsm-kg/shapes#StatementsAttributed")
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
 
@@ -255,6 +258,25 @@ def khmer_date_violations(rows: Iterable[Sequence[Node | None]]) -> list[Violati
                           KHMER_DATE_CHECK, khmer)
             )  # fmt: skip
     return found
+
+
+def attribution_violations(rows: Iterable[Sequence[Node | None]]) -> list[Violation]:
+    """Turn ``(graph, statements, example subject)`` rows into violations, one per graph.
+
+    >>> [v] = attribution_violations([(URIRef("urn:x:g"), Literal(3), Literal("urn:x:s"))])
+    >>> print(v.message)
+    3 statements (about <urn:x:s>, ...) are in the graph <urn:x:g>, which says nowhere where ...
+    """
+    return [
+        Violation(graph, None, "Violation",
+                  f"{count} statements (about <{example}>, ...) are in the graph <{graph}>, which "
+                  "says nowhere where they come from: describe it (see data/provenance.trig) "
+                  "with prov:wasDerivedFrom its source and accsm:confidence, or "
+                  "prov:wasAttributedTo kg:accsm-kg-project",
+                  ATTRIBUTION_CHECK, ATTRIBUTION_CHECK)
+        for graph, count, example in rows
+        if graph is not None
+    ]  # fmt: skip
 
 
 def _severity(node: Node | None) -> Severity:

@@ -115,6 +115,9 @@ def _raw_store(path: str, *, bundled: bool) -> Any:
 
     store = ox.Store()
     for i, file in enumerate(_bundled() if bundled else []):
+        if file.suffix == ".trig":  # the data: each statement in the graph of its source
+            store.bulk_load(path=str(file), format=ox.RdfFormat.TRIG)
+            continue
         store.bulk_load(
             path=str(file),
             format=ox.RdfFormat.TURTLE,
@@ -228,7 +231,10 @@ def _rdflib_queries(path: str, options: dict[str, Any]) -> dict[str, Any]:
     def load() -> Any:
         dataset = Dataset(default_union=True)
         for i, file in enumerate([*_bundled(), Path(path)]):
-            dataset.graph(URIRef(f"{GRAPH}/{i}")).parse(file, format="turtle")
+            if file.suffix == ".trig":
+                dataset.parse(file, format="trig")
+            else:
+                dataset.graph(URIRef(f"{GRAPH}/{i}")).parse(file, format="turtle")
         return dataset
 
     def stop(signum: int, frame: Any) -> None:
@@ -379,7 +385,7 @@ def child_validate(engine: str, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if engine == "pyshacl":
         from pyshacl import validate
-        from rdflib import Graph
+        from rdflib import Dataset, Graph
         from rdflib.namespace import RDF, SH
 
         from accsm_kg.resources import shapes_paths
@@ -387,7 +393,13 @@ def child_validate(engine: str, path: str) -> dict[str, Any]:
         def graphs() -> tuple[Graph, Graph]:
             data, shapes = Graph(), Graph()
             for file in [*_bundled(), Path(path)]:
-                data.parse(file, format="turtle")
+                if file.suffix == ".trig":
+                    dataset = Dataset()
+                    dataset.parse(file, format="trig")
+                    for s, p, o, _ in dataset.quads():
+                        data.add((s, p, o))
+                else:
+                    data.parse(file, format="turtle")
             for file in shapes_paths():
                 shapes.parse(file, format="turtle")
             return data, shapes

@@ -73,7 +73,7 @@ def test_construct_prints_turtle() -> None:
         (["dump", "-o", "x.ttl", "--data", "missing.ttl"], "missing.ttl: no such file"),
         (["stats", "--data", "tests/resources/load/latin1.ttl"], "latin1.ttl:2:41: byte 0xE9"),
         (["stats", "--data", "tests/resources/load/empty.ttl"], "empty.ttl: the file is empty"),
-        (["stats", "--data", "tests/resources/load/no-rdf"], "no-rdf: no .ttl or .nt file"),
+        (["stats", "--data", "tests/resources/load/no-rdf"], "no-rdf: no .ttl, .nt or .trig file"),
         (["stats", "--data", "tests/resources/load/bad-integer.ttl"], "is not a valid xsd:integer"),
         (["stats", "--data", "tests/resources/load/imports-unknown.ttl"], "not in the offline"),
         (

@@ -130,7 +130,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     ([*Q, "-t", "inf"], "timeout must be a positive number of seconds, not inf"),
     ([*Q, "-t", "soon"], "'soon' is not a valid float"),
     ([*Q, "--data", "@missing.ttl"], "missing.ttl: no such file"),
-    ([*Q, "--data", "@empty"], "no .ttl or .nt file in this folder"),
+    ([*Q, "--data", "@empty"], "no .ttl, .nt or .trig file in this folder"),
     ([*Q, "--data", "@notrdf.txt"], "not an RDF file"),
     ([*Q, "--data", "@dangling.ttl"], "dangling.ttl: no such file"),
     ([*Q, "--data", "@loop.ttl"], "loop.ttl"),
@@ -150,11 +150,11 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     # validate: data, shapes, engines
     (["validate", "--no-bundled"], "nothing to validate"),
     (["validate", "--no-bundled", "@missing.ttl"], "missing.ttl: no such file"),
-    (["validate", "--no-bundled", "@empty"], "no .ttl or .nt file in this folder"),
+    (["validate", "--no-bundled", "@empty"], "no .ttl, .nt or .trig file in this folder"),
     (["validate", "--no-bundled", "@notrdf.txt"], "not an RDF file"),
     (["validate", "--no-bundled", "@ok.nt", "--shapes", "@missing.ttl"], "no such file"),
     (["validate", "--no-bundled", "@ok.nt", "--shapes", "@dangling.ttl"], "no such file"),
-    (["validate", "--no-bundled", "@ok.nt", "--shapes", "@empty"], "no .ttl or .nt file"),
+    (["validate", "--no-bundled", "@ok.nt", "--shapes", "@empty"], "no .ttl, .nt or .trig file"),
     (["validate", "--no-bundled", "@ok.nt", "--shapes", "@notrdf.txt"], "not an RDF file"),
     (["validate", "--no-bundled", "@ok.nt", "--shapes", "@noshapes.ttl"], "no sh:NodeShape"),
     (["validate", "--no-bundled", "@ok.nt", "--shapes", "@service.ttl"], "may not hold SERVICE"),
@@ -177,7 +177,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["dump", "-o", "@x.ttl", "--data", "@missing.ttl", "--no-bundled"], "no such file"),
     # stats, queries
     (["stats", "--data", "@missing.ttl", "--no-bundled"], "no such file"),
-    (["stats", "--data", "@empty", "--no-bundled"], "no .ttl or .nt file"),
+    (["stats", "--data", "@empty", "--no-bundled"], "no .ttl, .nt or .trig file"),
     (["stats", "extra"], "unexpected extra argument"),
     (["queries", "extra"], "unexpected extra argument"),
     # release: versions, dates, URLs, output folders
@@ -207,7 +207,12 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["import", "--template", "nosuch"], "no template 'nosuch'"),
     (["import", "@meetings.csv", "-o", "@empty"], "is a directory"),
     (["import", "@meetings.csv", "-o", "@ok.nt/x.ttl"], "ok.nt"),
-    (["import", "@meetings.csv", "--data", "@missing.ttl", "-o", "@x.ttl"], "no such file"),
+    (["import", "@meetings.csv", "--data", "@missing.ttl", "-o", "@x.trig"], "no such file"),
+    (["import", "@meetings.csv", "-o", "@x.ttl"], "write the rows to a .trig file"),
+    # why: a statement written as three terms
+    (["why", "kg:cambodia", "rdfs:label"], "Missing argument 'OBJECT'"),
+    (["why", "nosuch:a", "rdfs:label", "kg:b"], "nosuch"),
+    (["why", "kg:a", "rdfs:label", '"x"^^xsd:date'], "not a valid xsd:date"),
     # synth: sizes, seeds, faults, outputs
     (["synth", "--triples", "-5", "-o", "@s.ttl"], "at least 6,000"),
     (["synth", "--triples", "0", "-o", "@s.ttl"], "at least 6,000"),
@@ -225,7 +230,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["synth", "-o", "@s.ttl"], "Missing option '--triples'"),
     # diff
     (["diff", "@missing.nt", "@ok.nt"], "missing.nt: no such file"),
-    (["diff", "@ok.nt", "@empty"], "no .ttl or .nt file in this folder"),
+    (["diff", "@ok.nt", "@empty"], "no .ttl, .nt or .trig file in this folder"),
     (["diff", "@ok.nt", "@notrdf.txt"], "not an RDF file"),
     (["diff", "@ok.nt", "@dangling.ttl"], "no such file"),
     (["diff", "@ok.nt", "@ok.nt", "-f", "html"], "'html' is not one of"),

@@ -18,6 +18,7 @@ import accsm_kg
 from accsm_kg import CurationError
 from accsm_kg.cli import main
 from accsm_kg.curation import import_file, mint_iri, read_rows, template, templates
+from accsm_kg.loading import parse_dataset
 
 CURATION = Path(__file__).parent / "resources" / "curation"
 KG = "https://w3id.org/accsm-kg/id/"
@@ -28,7 +29,7 @@ SECOND = URIRef(KG + "example-curated-forum-2020")
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two example meetings, imported once into a temporary data folder."""
-    output = tmp_path_factory.mktemp("curated") / "meetings.ttl"
+    output = tmp_path_factory.mktemp("curated") / "meetings.trig"
     result = import_file(CURATION / "meetings.csv", output=output)
     assert result.subjects == (FIRST, SECOND)
     return output
@@ -54,7 +55,8 @@ def test_columns_come_from_the_shapes() -> None:
         "mode-hybrid",
     }
     assert meeting.column("label").required
-    assert not meeting.column("label_km").required
+    assert meeting.column("label_km").required  # a qualified shape asks for a Khmer label
+    assert not template("delegation").column("label_km").required
     with pytest.raises(CurationError, match="no column 'colour'"):
         meeting.column("colour")
 
@@ -103,16 +105,21 @@ def test_two_meetings_import_and_answer_queries(imported: Path) -> None:
     ]
 
 
-def test_written_in_the_style_of_the_hand_written_files(imported: Path) -> None:
-    """The Turtle has a header, aligned prefixes, kg: names and the source last."""
+def test_written_as_trig_each_fact_in_the_graph_of_its_source(imported: Path) -> None:
+    """The TriG has a header, aligned prefixes, kg: names, and each row in its source's graph."""
     text = imported.read_text(encoding="utf-8")
     assert text.startswith("# Meeting rows imported from meetings.csv")
     assert "@prefix accsm:   <https://w3id.org/accsm-kg/ontology#> ." in text
-    block = text.split("kg:example-curated-forum-2020 a accsm:Meeting ;\n")[1]
+    assert "@prefix curated: <https://w3id.org/accsm-kg/graph/curated/meetings/> ." in text
+    facts = text.split("curated:asean-hcs-2020 {\n")[1].split("\n}")[0]
+    block = facts.split("    kg:example-curated-forum-2020 a accsm:Meeting ;\n")[1]
     lines = block.splitlines()
-    assert lines[0] == '    rdfs:label "Example Curated Forum 2020"@en ;'
+    assert lines[0] == '        rdfs:label "Example Curated Forum 2020"@en , "វេទិកាគំរូ ឆ្នាំ២០២០"@km ;'
     assert "accsm:meetingLevel kg:level-heads-of-civil-service , kg:level-senior-officials" in block
-    assert lines[-1] == "    prov:wasDerivedFrom kg:src-asean-hcs-2020 ."
+    assert "prov:wasDerivedFrom" not in facts  # the source is the graph's, not the meeting's
+    kg = accsm_kg.load(imported)
+    [why] = kg.why(SECOND, "rdfs:label", '"Example Curated Forum 2020"@en')
+    assert (str(why.source), str(why.confidence)) == (KG + "src-asean-hcs-2020", "Stated")
 
 
 def test_importing_again_changes_nothing(imported: Path) -> None:
@@ -126,14 +133,14 @@ def test_importing_again_changes_nothing(imported: Path) -> None:
 @pytest.mark.parametrize("name", ["delegations.yaml", "persons.csv", "initiatives.csv"])
 def test_documented_examples_import(tmp_path: Path, name: str) -> None:
     """The example rows for delegations, persons and initiatives import and validate."""
-    result = import_file(CURATION / name, output=tmp_path / "out.ttl")
+    result = import_file(CURATION / name, output=tmp_path / "out.trig")
     assert result.kind == name.split(".")[0].removesuffix("s")
     assert accsm_kg.load(result.path).validate().conforms
 
 
 def test_cell_errors_name_row_and_column(tmp_path: Path) -> None:
     """Bad cells are all reported, each with its row and column, and nothing is written."""
-    output = tmp_path / "bad.ttl"
+    output = tmp_path / "bad.trig"
     with pytest.raises(CurationError) as caught:
         import_file(CURATION / "bad-meetings.csv", output=output)
     text = str(caught.value)
@@ -153,12 +160,12 @@ def test_shape_violations_name_row_and_column(tmp_path: Path) -> None:
     """A meeting ending before it starts fails validation at its row and the start_date column."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,end_date,source",
-        "Example Good Meeting,kg:accsm,2020-11-20,2020-11-20,kg:src-asean-hcs-2020",
-        "Example Backwards Meeting,kg:accsm,2020-11-20,2020-11-19,kg:src-asean-hcs-2020",
+        "label,label_km,framework,start_date,end_date,source",
+        "Example Good Meeting,កិច្ចប្រជុំគំរូ ១,kg:accsm,2020-11-20,2020-11-20,kg:src-asean-hcs-2020",
+        "Example Backwards Meeting,កិច្ចប្រជុំគំរូ ២,kg:accsm,2020-11-20,2020-11-19,kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError, match=r"row 3, column start_date: .*not after the") as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert len(caught.value.problems) == 1
 
 
@@ -166,35 +173,36 @@ def test_temporal_check_on_imported_rows(tmp_path: Path) -> None:
     """A meeting chaired by an agency outside its chairmanship's years is refused."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,chair,source",
-        "Example Late Meeting,kg:accsm,2022-06-01,kg:ocsc-thailand,kg:src-asean-hcs-2020",
+        "label,label_km,framework,start_date,chair,source",
+        "Example Late Meeting,កិច្ចប្រជុំគំរូ ៣,kg:accsm,2022-06-01,kg:ocsc-thailand,"
+        "kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError, match=r"row 2, column -: .*held no chairmanship"):
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
 
 
 def test_khmer_dates_are_checked_against_the_day(tmp_path: Path) -> None:
     """A Khmer lunar date that is not the meeting's day is refused, as `validate` refuses it."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,khmer_date,source",
-        "Example Khmer Dated Meeting,kg:accsm,2020-11-02,"
+        "label,label_km,framework,start_date,khmer_date,source",
+        "Example Khmer Dated Meeting,កិច្ចប្រជុំគំរូ ៤,kg:accsm,2020-11-02,"
         "ថ្ងៃចន្ទ ៣រោច ខែកត្តិក ឆ្នាំជូត ទោស័ក ព.ស ២៥៦៤,kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError, match=r"row 2, column khmer_date: waning day 3 of Kattik"):
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
 
 
 def test_references_and_names_are_checked(tmp_path: Path) -> None:
     """Unknown references and names already in the data are refused, naming row and column."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,organiser,source",
-        "ACCSM Focal Points Meeting 2020,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
-        "Example Meeting,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
+        "label,label_km,framework,start_date,organiser,source",
+        "ACCSM Focal Points Meeting 2020,កិច្ចប្រជុំគំរូ ៦,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
+        "Example Meeting,កិច្ចប្រជុំគំរូ ៧,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     text = str(caught.value)
     assert "row 2, column id: kg:accsm-focal-points-meeting-2020 already exists" in text
     assert "row 3, column organiser: kg:no-such-agency is not in the data" in text
@@ -204,9 +212,9 @@ def test_kind_comes_from_the_file_name(tmp_path: Path) -> None:
     """Without --kind, meetings.csv is of the meeting template; other names must say."""
     rows = _write(tmp_path / "things.csv", "label", "Example")
     with pytest.raises(CurationError, match="which template"):
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     with pytest.raises(CurationError, match="no template 'gadget'"):
-        import_file(rows, kind="gadget", output=tmp_path / "out.ttl")
+        import_file(rows, kind="gadget", output=tmp_path / "out.trig")
 
 
 def test_cli_import_and_template(tmp_path: Path) -> None:
@@ -215,14 +223,14 @@ def test_cli_import_and_template(tmp_path: Path) -> None:
     result = runner.invoke(main, ["import", "--template", "meeting"], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].startswith("id,label,label_km,framework,source")
-    output = tmp_path / "meetings.ttl"
+    output = tmp_path / "meetings.trig"
     args = ["import", str(CURATION / "meetings.csv"), "-o", str(output)]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"wrote {output} (2 meeting rows")
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.stdout.startswith("unchanged:")
-    bad = ["import", str(CURATION / "bad-meetings.csv"), "-o", str(tmp_path / "bad.ttl")]
+    bad = ["import", str(CURATION / "bad-meetings.csv"), "-o", str(tmp_path / "bad.trig")]
     result = runner.invoke(main, bad, catch_exceptions=False)
     assert result.exit_code == 2
     assert "row 2, column start_date" in result.stderr
@@ -231,7 +239,7 @@ def test_cli_import_and_template(tmp_path: Path) -> None:
 def test_not_utf8_names_file_and_line(tmp_path: Path) -> None:
     """A Latin-1 CSV is a CurationError naming the file, its line and column, and UTF-8."""
     rows = CURATION / "latin1-meetings.csv"
-    output = tmp_path / "out.ttl"
+    output = tmp_path / "out.trig"
     with pytest.raises(CurationError) as caught:
         import_file(rows, kind="meeting", output=output)
     assert str(caught.value).startswith(
@@ -251,8 +259,8 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path: Path, name: str) -> None:
     """A UTF-8 file that starts with a byte-order mark (as Excel writes) imports as without."""
     rows = tmp_path / name
     rows.write_bytes(b"\xef\xbb\xbf" + (CURATION / name).read_bytes())
-    with_bom = import_file(rows, output=tmp_path / "with.ttl")
-    without = import_file(CURATION / name, output=tmp_path / "without.ttl")
+    with_bom = import_file(rows, output=tmp_path / "with.trig")
+    without = import_file(CURATION / name, output=tmp_path / "without.trig")
     assert with_bom.subjects == without.subjects
     assert with_bom.triples == without.triples
 
@@ -262,7 +270,7 @@ def test_unwritable_output_is_a_curation_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(CurationError, match=r"cannot be written: Not a directory"):
-        import_file(CURATION / "meetings.csv", output=blocker / "sub" / "meetings.ttl")
+        import_file(CURATION / "meetings.csv", output=blocker / "sub" / "meetings.trig")
 
 
 # -- the fixes of a user's report: re-import into --data, every template, claims, duplicates --
@@ -270,22 +278,22 @@ def test_unwritable_output_is_a_curation_error(tmp_path: Path) -> None:
 
 def test_reimport_into_a_data_folder_leaves_the_output_out(tmp_path: Path) -> None:
     """Importing again into a file inside a --data folder is not "already exists"."""
-    meetings = import_file(CURATION / "meetings.csv", output=tmp_path / "curated" / "m.ttl")
+    meetings = import_file(CURATION / "meetings.csv", output=tmp_path / "curated" / "m.trig")
     rows = CURATION / "delegation-to-curated-forum.yaml"
     for _ in range(2):
         again = import_file(
-            rows, output=tmp_path / "curated" / "d.ttl", data=[meetings.path.parent]
+            rows, output=tmp_path / "curated" / "d.trig", data=[meetings.path.parent]
         )
     assert not again.changed
     out = tmp_path / "out"
-    import_file(rows, output=out / "d2.ttl", data=[meetings.path])
+    import_file(rows, output=out / "d2.trig", data=[meetings.path])
     # the output file given by another spelling of its path is left out too
-    same = import_file(rows, output=out / "d2.ttl", data=[meetings.path, out / "." / "d2.ttl"])
+    same = import_file(rows, output=out / "d2.trig", data=[meetings.path, out / "." / "d2.trig"])
     assert not same.changed
-    assert import_file(rows, output=out / "d2.ttl", data=[meetings.path, out]).changed is False
+    assert import_file(rows, output=out / "d2.trig", data=[meetings.path, out]).changed is False
     # another file that names the same thing still counts
     with pytest.raises(CurationError, match=r"row 1, column id: .* already exists"):
-        import_file(rows, output=tmp_path / "elsewhere.ttl", data=[meetings.path, out])
+        import_file(rows, output=tmp_path / "elsewhere.trig", data=[meetings.path, out])
 
 
 @pytest.fixture(scope="module")
@@ -305,13 +313,14 @@ _MINIMAL = {
     ("claim", "property"): "schema:foundingDate",
     ("claim", "value"): "1979",
     ("web-page", "url"): "https://example.org/minimal-web-page",
+    ("assertion-graph", "attributed_to"): "kg:accsm-kg-project",
 }
 
 
 def _minimal_row(kind: str, instances: dict[URIRef, URIRef]) -> dict[str, str]:
     row = {"id": f"example-minimal-{kind}"}
     for column in template(kind).columns:
-        if not column.required or column.kind == "id":
+        if (not column.required and (kind, column.name) not in _MINIMAL) or column.kind == "id":
             continue
         if (kind, column.name) in _MINIMAL:
             row[column.name] = _MINIMAL[(kind, column.name)]
@@ -336,7 +345,7 @@ def test_every_template_gives_rows_that_validate(
     row = _minimal_row(kind, instances)
     rows = tmp_path / "rows.csv"
     _write(rows, ",".join(row), ",".join(f'"{v}"' for v in row.values()))
-    result = import_file(rows, kind=kind, output=tmp_path / "out.ttl")
+    result = import_file(rows, kind=kind, output=tmp_path / "out.trig")
     assert result.subjects == (URIRef(KG + f"example-minimal-{kind}"),)
     kg = accsm_kg.load(result.path)
     assert kg.validate().conforms
@@ -354,12 +363,12 @@ def test_a_concept_is_named_by_its_preferred_label(tmp_path: Path) -> None:
         ",No label.,kg:meeting-levels",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: row 3, column preferred_label: required (or give an id)"
     ]
     _write(rows, *rows.read_text(encoding="utf-8").splitlines()[:2])
-    result = import_file(rows, output=tmp_path / "out.ttl")
+    result = import_file(rows, output=tmp_path / "out.trig")
     assert result.subjects == (URIRef(KG + "example-evening-session"),)
 
 
@@ -368,16 +377,18 @@ def test_web_pages_are_also_source_documents(tmp_path: Path) -> None:
     assert template("web-page").implied_types == (
         URIRef("https://w3id.org/accsm-kg/ontology#SourceDocument"),
     )
-    result = import_file(CURATION / "web-pages.csv", output=tmp_path / "out.ttl")
+    result = import_file(CURATION / "web-pages.csv", output=tmp_path / "out.trig")
     text = result.path.read_text(encoding="utf-8")
     assert "kg:example-web-page a schema:WebPage , accsm:SourceDocument ;" in text
-    assert text.endswith("    schema:url <https://example.org/an-example-page> .\n")
+    assert text.endswith("        schema:url <https://example.org/an-example-page> .\n}\n")
 
 
 def test_claims_take_vocabulary_properties_and_turtle_literals(tmp_path: Path) -> None:
     """A claim's property may be a vocabulary term; its value a Turtle literal, or typed by it."""
-    result = import_file(CURATION / "claims.csv", output=tmp_path / "claims.ttl")
-    graph = Graph().parse(result.path)
+    result = import_file(CURATION / "claims.csv", output=tmp_path / "claims.trig")
+    graph = Graph()
+    for part in parse_dataset(result.path):
+        graph += part.triples
     values = {str(s).removeprefix(KG): o for s, o in graph.subject_objects(RDF.object)}
     gyear = XSD.gYear
     assert values == {
@@ -395,18 +406,18 @@ def test_claims_take_vocabulary_properties_and_turtle_literals(tmp_path: Path) -
         "Example bad claim,kg:acrcs,schema:noSuchTerm,1979,kg:src-asean-accsm-overview",
     )
     with pytest.raises(CurationError, match=r"row 2, column property: schema:noSuchTerm is not in"):
-        import_file(rows, output=tmp_path / "bad.ttl")
+        import_file(rows, output=tmp_path / "bad.trig")
 
 
 def test_a_column_twice_in_a_csv_header_is_an_error(tmp_path: Path) -> None:
     """A CSV header naming a column twice is refused, naming the file and the column."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,source,label",
-        "Example A,kg:accsm,2020-11-02,kg:src-asean-hcs-2020,Example B",
+        "label,label_km,framework,start_date,source,label",
+        "Example A,កិច្ចប្រជុំគំរូ ៨,kg:accsm,2020-11-02,kg:src-asean-hcs-2020,Example B",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [f"{rows}: line 1, column label: in the header twice"]
 
 
@@ -414,7 +425,7 @@ def test_a_key_twice_in_a_yaml_row_is_an_error(tmp_path: Path) -> None:
     """A YAML row giving a column twice is refused, naming the file, row, column and lines."""
     rows = CURATION / "duplicate-keys.yaml"
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: row 1, column delegation_of: given twice (lines 6 and 9); keep one",
         f"{rows}: key kind: given twice (lines 2 and 11); keep one",
@@ -431,7 +442,7 @@ def test_a_mapping_is_not_a_text_value(tmp_path: Path) -> None:
         "  delegation_to: [{nested: dict}]",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert [p.split(": not a text value")[0] for p in caught.value.problems] == [
         f"{rows}: row 1, column label",
         f"{rows}: row 2, column delegation_to",
@@ -443,13 +454,13 @@ def test_a_missing_required_column_is_reported_once(tmp_path: Path) -> None:
     """A required column missing from the header is one problem, before the rows' own."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,start_date,source",
-        "Example One,2020-11-02,kg:src-asean-hcs-2020",
-        "Example Two,2020-13-02,kg:src-asean-hcs-2020",
-        "Example Three,2020-11-02,kg:src-asean-hcs-2020",
+        "label,label_km,start_date,source",
+        "Example One,កិច្ចប្រជុំគំរូ ៩,2020-11-02,kg:src-asean-hcs-2020",
+        "Example Two,កិច្ចប្រជុំគំរូ ១០,2020-13-02,kg:src-asean-hcs-2020",
+        "Example Three,កិច្ចប្រជុំគំរូ ១១,2020-11-02,kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: column framework: required, not in the header",
         f"{rows}: row 3, column start_date: '2020-13-02' is not a date, e.g. 2020-11-02",
@@ -460,12 +471,12 @@ def test_problems_are_listed_in_row_order(tmp_path: Path) -> None:
     """Problems found by different checks are listed by row, not by check."""
     rows = _write(
         tmp_path / "meetings.csv",
-        "label,framework,start_date,organiser,source",
-        "Example Meeting,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
-        "ACCSM Focal Points Meeting 2020,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
+        "label,label_km,framework,start_date,organiser,source",
+        "Example Meeting,កិច្ចប្រជុំគំរូ ១២,kg:accsm,2020-11-02,kg:no-such-agency,kg:src-asean-hcs-2020",
+        "ACCSM Focal Points Meeting 2020,កិច្ចប្រជុំគំរូ ១៣,kg:accsm,2020-11-02,,kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert [p.split(", column")[0] for p in caught.value.problems] == [
         f"{rows}: row 2",
         f"{rows}: row 3",
@@ -480,7 +491,7 @@ def test_a_bare_string_item_is_named(tmp_path: Path) -> None:
         "- just a string",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: row 2: 'just a string' is not a row; a row is a mapping of column to value "
         "(column: value, each on its own line)"
@@ -490,9 +501,9 @@ def test_a_bare_string_item_is_named(tmp_path: Path) -> None:
 def test_a_kind_contradicting_the_file_is_an_error(tmp_path: Path) -> None:
     """--kind meeting on a YAML file that says kind: delegation is refused, naming both."""
     with pytest.raises(CurationError, match="says kind: delegation, but the kind given is meeting"):
-        import_file(CURATION / "delegations.yaml", kind="meeting", output=tmp_path / "out.ttl")
+        import_file(CURATION / "delegations.yaml", kind="meeting", output=tmp_path / "out.trig")
     agreed = import_file(
-        CURATION / "delegations.yaml", kind="delegation", output=tmp_path / "o.ttl"
+        CURATION / "delegations.yaml", kind="delegation", output=tmp_path / "o.trig"
     )
     assert agreed.kind == "delegation"
 
@@ -518,7 +529,7 @@ def test_an_alias_bomb_is_refused_by_accsm_kg_import(tmp_path: Path) -> None:
     """
     rows = _alias_bomb(tmp_path / "rows.yaml")
     assert rows.stat().st_size < 400
-    output = tmp_path / "out.ttl"
+    output = tmp_path / "out.trig"
     command = [sys.executable, "-m", "accsm_kg", "import", str(rows), "--output", str(output)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 2, done.stderr
@@ -599,7 +610,7 @@ def test_yaml_the_safe_loader_refuses_is_a_curation_error(
     """Tags that would run code, values their tag cannot read, bad keys: CurationError."""
     rows = _write(tmp_path / "meetings.yaml", line)
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert str(caught.value).startswith(f"{rows}: {message}"), str(caught.value)
 
 
@@ -616,7 +627,7 @@ def test_yaml_values_that_are_no_text_are_named(tmp_path: Path) -> None:
         "  proposed_for: !!omap [kg:a: 1]",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: row 1, column label: not a text value (binary data; write the value itself)",
         f"{rows}: row 1, column label_km: a control character (U+0000) is not text; remove it",
@@ -630,25 +641,27 @@ def test_impossible_dates_and_long_numbers_reach_the_cell_checks(tmp_path: Path)
     meetings = _write(
         tmp_path / "meetings.yaml",
         "- label: Example meeting",
+        "  label_km: កិច្ចប្រជុំគំរូ",
         "  framework: kg:accsm",
         "  source: kg:src-asean-hcs-2020",
         "  start_date: 2020-02-30",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(meetings, output=tmp_path / "out.ttl")
+        import_file(meetings, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{meetings}: row 1, column start_date: '2020-02-30' is not a date, e.g. 2020-11-02"
     ]
     initiatives = _write(
         tmp_path / "initiatives.yaml",
         "- label: Example initiative",
+        "  label_km: គម្រោងគំរូ",
         "  proposed_by: kg:cambodia",
         "  proposed_for: kg:accsm-work-plan-2021-2025",
         "  source: kg:src-mcs-2020-11-02-focal-points",
         "  ordinal: " + "9" * 5000,
     )
     with pytest.raises(CurationError) as caught:
-        import_file(initiatives, output=tmp_path / "out.ttl")
+        import_file(initiatives, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{initiatives}: row 1, column ordinal: '{'9' * 5000}' is not an integer, e.g. 8"
     ]
@@ -664,7 +677,7 @@ def test_a_cell_naming_no_iri_is_named(tmp_path: Path) -> None:
         "  source: kg:src-asean-hcs-2020",
     )
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert [p.split(" is not an IRI: ")[0] for p in caught.value.problems] == [
         f"{rows}: row 1, column delegation_to: 'kg:a%zz'",
         f"{rows}: row 1, column delegation_to: 'kg:a\\\\b'",
@@ -675,7 +688,7 @@ def test_a_huge_csv_cell_is_a_curation_error(tmp_path: Path) -> None:
     """A cell past the csv module's field limit (an open quote, say) names the file and line."""
     rows = _write(tmp_path / "meetings.csv", "label,framework", '"' + "x" * 200_000 + ",kg:accsm")
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert str(caught.value) == (
         f"{rows}: line 2: a cell of more than 131,072 characters; is it a file of rows? (a quote "
         "left open runs on to the end of the file)"
@@ -687,14 +700,14 @@ def test_nul_bytes_in_a_csv_file_are_named(tmp_path: Path) -> None:
     rows = tmp_path / "meetings.csv"
     rows.write_bytes(b"label,framework\nAB\0C,kg:accsm\n")
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert str(caught.value) == (
         f"{rows}: line 2, column 3: a NUL character, which no text holds; is the file UTF-16? "
         "(in a spreadsheet, save as 'CSV UTF-8')"
     )
     rows.write_bytes(b"label,framework\nA\x01B,kg:accsm\n")
     with pytest.raises(CurationError) as caught:
-        import_file(rows, output=tmp_path / "out.ttl")
+        import_file(rows, output=tmp_path / "out.trig")
     assert caught.value.problems == [
         f"{rows}: row 2, column label: a control character (U+0001) is not text; remove it"
     ]

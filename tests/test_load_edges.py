@@ -184,15 +184,15 @@ def test_a_graph_of_another_file_is_not_replaced_unasked(
     tmp_path: Path, store: accsm_kg.StoreName
 ) -> None:
     """A one-line .nq naming a bundled graph is refused, naming both files; replace=True lets it."""
-    meetings = next(p for p in bundled_paths() if p.name == "meetings.ttl")
-    graph = "https://w3id.org/accsm-kg/graph/data/reference/meetings"
+    ontology = next(p for p in bundled_paths() if p.name == "accsm.ttl")
+    graph = "https://w3id.org/accsm-kg/graph/ontology/accsm"
     intruder = _nq(tmp_path / "x.nq", "x", graph)
     kg = accsm_kg.load(store=store)
     size = len(kg)
     with pytest.raises(accsm_kg.GraphConflictError) as caught:
         kg.add(intruder)
     assert str(caught.value).startswith(f"{intruder}: fills the named graph <{graph}>")
-    assert str(meetings.resolve()) in str(caught.value)
+    assert str(ontology.resolve()) in str(caught.value)
     assert len(kg) == size  # nothing changed
     kg.add(intruder, replace=True)
     assert (
@@ -466,7 +466,7 @@ def test_the_entity_check_reads_the_whole_doctype_in_one_pass(tmp_path: Path) ->
 
 def test_an_on_disk_store_adds_up_as_a_fresh_one_does(tmp_path: Path) -> None:
     """A file sharing a bundled graph adds up whether or not the store held the bundled data."""
-    graph = "https://w3id.org/accsm-kg/graph/data/reference/meetings"
+    graph = "https://w3id.org/accsm-kg/graph/ontology/accsm"
     shared = _nq(tmp_path / "x.nq", "x", graph)
     fresh = accsm_kg.load(shared)
     store = tmp_path / "kg.ox"

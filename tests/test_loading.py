@@ -19,10 +19,11 @@ def test_each_file_gets_its_own_named_graph(resources: Path) -> None:
 
 
 def test_bundled_graphs_have_stable_iris(kg: accsm_kg.KnowledgeGraph) -> None:
-    """Bundled files are loaded into graphs under https://w3id.org/accsm-kg/graph/."""
+    """Bundled files fill graphs under https://w3id.org/accsm-kg/graph/: a Turtle file its own,
+    a TriG file of the data the graphs of its sources."""
     names = [str(g) for g in kg.graphs()]
     assert "https://w3id.org/accsm-kg/graph/ontology/accsm" in names
-    assert "https://w3id.org/accsm-kg/graph/data/seed/mcs-2020-11-02-focal-points" in names
+    assert "https://w3id.org/accsm-kg/graph/source/mcs-2020-11-02-focal-points" in names
     assert all(n.startswith("https://w3id.org/accsm-kg/graph/") for n in names)
 
 
@@ -174,11 +175,11 @@ def test_empty_file_is_an_error(resources: Path, name: str) -> None:
 
 
 def test_folder_without_rdf_files_is_an_error(resources: Path) -> None:
-    """A folder holding no .ttl or .nt file raises NoRdfFilesError listing what it holds."""
+    """A folder holding no .ttl, .nt or .trig file raises NoRdfFilesError listing what it holds."""
     folder = resources / "load" / "no-rdf"
     with pytest.raises(accsm_kg.NoRdfFilesError) as caught:
         accsm_kg.load(folder, include_bundled=False)
-    assert str(caught.value).startswith(f"{folder}: no .ttl or .nt file")
+    assert str(caught.value).startswith(f"{folder}: no .ttl, .nt or .trig file")
     assert "README.md" in str(caught.value)
     assert "table.csv" in str(caught.value)
 

@@ -30,13 +30,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 
 def test_wheel_holds_every_turtle_file_and_query(wheel: zipfile.ZipFile) -> None:
-    """Every .ttl of ontology/, shapes/ and data/ and every .rq ships in the wheel, nothing else."""
+    """Every .ttl of ontology/ and shapes/, every .trig of data/ and every .rq ships in the wheel,
+    nothing else."""
     names = set(wheel.namelist())
     bundled = {
         n.removeprefix("accsm_kg/_bundled/") for n in names if n.startswith("accsm_kg/_bundled/")
     }
     expected = (
-        _tracked("ontology/**/*.ttl") | _tracked("shapes/**/*.ttl") | _tracked("data/**/*.ttl")
+        _tracked("ontology/**/*.ttl") | _tracked("shapes/**/*.ttl") | _tracked("data/**/*.trig")
     ) | _tracked("vocabularies/*.ttl")
     assert bundled == expected
     expected_queries = _tracked("accsm_kg/queries/*.rq") | _tracked("accsm_kg/checks/*.rq")

@@ -351,7 +351,7 @@ def test_every_borrowed_term_is_defined_by_its_vocabulary() -> None:
 
     A misspelt ``schema:startdate`` or ``prov:wasDerivedBy`` fails here, by name and file.
     """
-    from accsm_kg.loading import parse_file
+    from accsm_kg.loading import parse_any, parse_file
     from accsm_kg.resources import (
         VOCABULARIES,
         bundled_paths,
@@ -363,7 +363,8 @@ def test_every_borrowed_term_is_defined_by_its_vocabulary() -> None:
     unknown = []
     borrowed = 0
     for path in bundled_paths() + shapes_paths():
-        terms = {t for triple in parse_file(path).triples for t in triple if isinstance(t, URIRef)}
+        triples = [t for part in parse_any(path) for t in part.triples]
+        terms = {t for triple in triples for t in triple if isinstance(t, URIRef)}
         for term in sorted(terms):
             namespace = next((n for n in VOCABULARIES if str(term).startswith(n)), None)
             if namespace is None or str(term) == namespace:
@@ -386,12 +387,12 @@ def _namespace(term: URIRef) -> str:
 
 def test_every_namespace_we_use_is_catalogued() -> None:
     """The vocabularies of every property and class we use are in the offline catalog."""
-    from accsm_kg.loading import parse_file
+    from accsm_kg.loading import parse_any
     from accsm_kg.resources import BASE_IRI, bundled_paths, shapes_paths, vocabulary_path
 
     used: set[str] = set()
     for path in bundled_paths() + shapes_paths():
-        for _, p, o in parse_file(path).triples:
+        for _, p, o in (t for part in parse_any(path) for t in part.triples):
             used.add(_namespace(p))
             if p == RDF.type and isinstance(o, URIRef):
                 used.add(_namespace(o))

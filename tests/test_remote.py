@@ -42,7 +42,7 @@ def test_push_command(oxigraph_endpoints: Endpoints) -> None:
     """accsm-kg push URL uploads the bundled data and says which graphs it wrote."""
     result = CliRunner().invoke(main, ["push", oxigraph_endpoints.update], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "https://w3id.org/accsm-kg/graph/data/seed/mcs-2020-11-02-focal-points" in result.stdout
+    assert "https://w3id.org/accsm-kg/graph/source/mcs-2020-11-02-focal-points" in result.stdout
 
 
 def test_sparqlwrapper_reads_the_published_data(

@@ -8,7 +8,8 @@ headed by the one violation it must cause::
     # path: accsm:delegationSize
     # constraint: sh:MinInclusiveConstraintComponent
 
-(``# path: -`` for a constraint on the focus node itself).
+(``# path: -`` for a constraint on the focus node itself, ``# path: []`` for a path that is no
+single property; a focus may be a literal, ``"Cambodia"@en``, for a shape that targets labels).
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ from typing import NamedTuple
 
 import pyshacl
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, Node, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import SH
+from rdflib.util import from_n3
+
+from accsm_kg.loading import parse_dataset
 
 ROOT = Path(__file__).parent.parent
 SHAPES_FILE = ROOT / "shapes" / "accsm-shapes.ttl"
 FIXTURES = sorted((Path(__file__).parent / "resources" / "shapes").glob("*.ttl"))
 SHAPES_NS = "https://w3id.org/accsm-kg/shapes#"
 HEADER = re.compile(r"^# (focus|path|constraint): (\S+)$")
+#: A fixture header's ``# path: []``: a path that is no single property (sh:alternativePath...).
+COMPLEX_PATH = URIRef("urn:x-test:complex-path")
 
 
 class Violation(NamedTuple):
@@ -48,9 +54,11 @@ def shapes_graph() -> Graph:
 def bundled_graph() -> Graph:
     """Parse the ontology, the vocabularies and all data into one graph, once (do not modify it)."""
     graph = Graph()
-    for folder in ("ontology", "data"):
-        for path in sorted((ROOT / folder).rglob("*.ttl")):
-            graph.parse(path, format="turtle")
+    for path in sorted((ROOT / "ontology").rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    for path in sorted((ROOT / "data").rglob("*.trig")):
+        for part in parse_dataset(path):
+            graph += part.triples
     return graph
 
 
@@ -99,9 +107,11 @@ def read_header(fixture: Path, graph: Graph) -> Violation:
         assert prefix in namespaces, f"{fixture.name}: unknown prefix in {curie}"
         return URIRef(namespaces[prefix] + local)
 
+    focus = fields["focus"]
+    paths = {"-": None, "[]": COMPLEX_PATH}
     return Violation(
-        focus=expand(fields["focus"]),
-        path=None if fields["path"] == "-" else expand(fields["path"]),
+        focus=from_n3(focus) if focus.startswith('"') else expand(focus),  # a label: a literal
+        path=paths[fields["path"]] if fields["path"] in paths else expand(fields["path"]),
         component=expand(fields["constraint"]),
     )
 
@@ -133,9 +143,10 @@ def test_fixture_violates_its_shape(fixture: Path) -> None:
     for result in report.objects(None, SH.result):
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
+        path = report.value(result, SH.resultPath)
         violation = Violation(
             report.value(result, SH.focusNode),
-            report.value(result, SH.resultPath),
+            COMPLEX_PATH if isinstance(path, BNode) else path,
             report.value(result, SH.sourceConstraintComponent),
         )
         found.setdefault(violation, set()).update(owners(report.value(result, SH.sourceShape)))

@@ -139,7 +139,7 @@ def test_an_emptied_graph_is_gone_everywhere(any_kg: KnowledgeGraph) -> None:
 
 def test_from_names_the_dataset_everywhere(any_kg: KnowledgeGraph, kg: KnowledgeGraph) -> None:
     """FROM and FROM NAMED pick graphs of the store, the same on every store; nothing fetched."""
-    graph = "https://w3id.org/accsm-kg/graph/data/reference/iso-3166"
+    graph = "https://w3id.org/accsm-kg/graph/source/iso-3166"
     expected = len(kg.query(f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
     assert 0 < expected < len(kg)
     default = any_kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}")

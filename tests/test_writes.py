@@ -23,6 +23,7 @@ import accsm_kg
 from accsm_kg import KnowledgeGraph, ReleaseError, RoundTripError, make_release
 from accsm_kg import release as release_module
 from accsm_kg.cli import main
+from accsm_kg.loading import parse_any
 
 SMALL = """@prefix kg: <https://w3id.org/accsm-kg/id/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -280,7 +281,7 @@ main(sys.argv[1:])
     [
         ("kg.nt", ["dump", "--no-bundled", "--data", "{small}", "-o", "{target}"]),
         ("synth.ttl", ["synth", "--triples", "6000", "-o", "{target}"]),
-        ("meetings.ttl", ["import", str(CURATION / "meetings.csv"), "-o", "{target}"]),
+        ("meetings.trig", ["import", str(CURATION / "meetings.csv"), "-o", "{target}"]),
     ],
 )
 def test_a_killed_cli_write_keeps_the_old_file_and_the_next_run_clears_its_leftover(
@@ -305,7 +306,7 @@ def test_a_killed_cli_write_keeps_the_old_file_and_the_next_run_clears_its_lefto
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert target.read_bytes() != previous
-    assert len(Graph().parse(target, format="turtle")) > 0
+    assert sum(len(part.triples) for part in parse_any(target)) > 0
     assert [p.name for p in out.iterdir()] == [name]
 
 

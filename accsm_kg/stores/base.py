@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -139,8 +139,11 @@ class Store(ABC):
         """Run SPARQL Update (checked by :func:`accsm_kg.sparql.prepare_update` first)."""
         raise StoreError(f"the {self.name} store does not run SPARQL Update")
 
-    def is_current(self, path: Path, graph: URIRef) -> bool:
-        """Whether ``graph`` already holds this very file, so that loading may skip it."""
+    def is_current(self, path: Path, graph: URIRef, among: Collection[str] = ()) -> bool:
+        """Whether ``graph`` already holds this very file, so that loading may skip it.
+
+        ``among``: the files (resolved paths) loaded with it, which may share its graphs.
+        """
         return False
 
     def loaded_from(self, graph: URIRef) -> frozenset[str] | None:

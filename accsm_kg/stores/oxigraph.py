@@ -26,7 +26,7 @@ import threading
 import uuid
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -215,14 +215,26 @@ class OxigraphStore(Store):
                 sha.update(block)
         return sha.hexdigest()
 
-    def is_current(self, path: Path, graph: URIRef) -> bool:
-        """Whether ``graph`` holds this very file (same bytes) and no other: no need to parse it."""
-        files = self._sources.get(str(graph), {})
-        known = files.get(str(path.resolve()))
-        if len(files) != 1 or not known:
+    def is_current(self, path: Path, graph: URIRef, among: Collection[str] = ()) -> bool:
+        """Whether the store holds this very file (same bytes): no need to parse it.
+
+        A Turtle or N-Triples file must be alone in its own ``graph``; a TriG or N-Quads file
+        current in every graph it filled, which only the files ``among`` may fill too.
+        """
+        key = str(path.resolve())
+        held = [name for name, files in self._sources.items() if key in files]
+        if not held:
             return False
-        return known == self.digest(path) and self._store.contains_named_graph(
-            ox.NamedNode(str(graph))
+        if path.suffix.lower() not in DATASET_SUFFIXES:
+            if held != [str(graph)] or len(self._sources[str(graph)]) != 1:
+                return False
+        elif any(set(self._sources[name]) - {key, *among} for name in held):
+            return False
+        digest = self.digest(path)
+        return all(
+            self._sources[name][key] == digest
+            and self._store.contains_named_graph(ox.NamedNode(name))
+            for name in held
         )
 
     def begin_load(self) -> Loading:
