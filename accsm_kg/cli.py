@@ -368,6 +368,7 @@ def why(
     "text"@en. Exit 1 if the statement is not in the graph.
     """
     kg = _load(data, no_bundled)
+    predicate = "rdf:type" if predicate == "a" else predicate  # as Turtle writes it
     terms = [_named_value(kg, "why", name, text) for name, text in
              (("subject", subject), ("predicate", predicate), ("object", value))]  # fmt: skip
     rows = kg.why(*terms)
@@ -695,7 +696,8 @@ def import_(
         raise click.UsageError("give FILE to import, or --template KIND")
     result = curation.import_file(file, kind=kind, output=output, data=data)
     state = "wrote" if result.changed else "unchanged:"
-    rows = f"{len(result.subjects)} {result.kind} rows, {result.triples} triples"
+    count = len(result.subjects)
+    rows = f"{count} {result.kind} row{'s' if count != 1 else ''}, {result.triples} triples"
     click.echo(f"{state} {result.path} ({rows})")
 
 

@@ -1173,6 +1173,10 @@ def curated_graph_base(stem: str) -> str:
 
 
 def _graph_of(base: str, sources: Sequence[Node], confidence: Node) -> URIRef:
+    """Return the graph of a row's facts: its sources' names, and the level when not stated.
+
+    A row citing no source (a source document, a concept) goes into the file's catalogue.
+    """
     if not sources:
         return URIRef(base + "catalogue")
     names = [str(s).removeprefix(ID_BASE).removeprefix("src-") for s in sources]

@@ -74,6 +74,7 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "shape": "https://w3id.org/accsm-kg/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     # the assertion graphs of the bundled data (see data/provenance.trig)
     "source": "https://w3id.org/accsm-kg/graph/source/",
@@ -137,14 +138,17 @@ class KnowledgeGraph:
             batch.expect(files)
             facts = [fact for path in files for fact in batch.add(path)]
             facts += imports_needed(facts, batch.add, self._holds_ontology)
-            # a graph filled anew takes again the files it held that were skipped as current
-            partners = {
+            # a graph filled anew takes again the files it held that were skipped as current,
+            # and their graphs in turn, until no graph is left half filled
+            added = facts
+            while partners := {
                 skipped.pop(held)
-                for graph in {graph for fact in facts for graph in fact.graphs} & before
+                for graph in {graph for fact in added for graph in fact.graphs} & before
                 for held in sorted(self.store.loaded_from(graph) or ())
                 if held in skipped
-            }
-            facts += [fact for path in sorted(partners) for fact in batch.add(path)]
+            }:
+                added = [fact for path in sorted(partners) for fact in batch.add(path)]
+                facts += added
             if not replace:
                 self._refuse_conflicts(facts, before, {str(path.resolve()) for path in given})
         return facts

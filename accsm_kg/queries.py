@@ -74,8 +74,11 @@ _BARE = (
 
 
 def _term(value: Any, prefixes: Mapping[str, str]) -> URIRef | Literal:
-    # an IRI, literal, number or boolean written as in Turtle; other text, and Python values,
-    # are literals
+    """Return the term a ``term`` parameter's value stands for.
+
+    An IRI, a literal, a number or a boolean written as in Turtle (``kg:x``, ``"x"@en``, ``8``,
+    ``true``); other text, and Python values, are literals.
+    """
     if not isinstance(value, str):
         return Literal(value)
     for pattern, datatype in _BARE:

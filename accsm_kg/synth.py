@@ -362,6 +362,7 @@ class _Turtle:
         return start
 
     def _unique(self, label: str) -> str:
+        """Return ``label``, numbered if another subject (or the bundled data) has it."""
         times = self._labels[label] = self._labels.get(label, 0) + 1
         if times == 1:
             return label

@@ -260,16 +260,20 @@ def khmer_date_violations(rows: Iterable[Sequence[Node | None]]) -> list[Violati
     return found
 
 
+def _statements(count: Node | None) -> str:
+    return "1 statement" if str(count) == "1" else f"{count} statements"
+
+
 def attribution_violations(rows: Iterable[Sequence[Node | None]]) -> list[Violation]:
     """Turn ``(graph, statements, example subject)`` rows into violations, one per graph.
 
     >>> [v] = attribution_violations([(URIRef("urn:x:g"), Literal(3), Literal("urn:x:s"))])
     >>> print(v.message)
-    3 statements (about <urn:x:s>, ...) are in the graph <urn:x:g>, which says nowhere where ...
+    the graph <urn:x:g> holds 3 statements (about <urn:x:s>, ...) and says nowhere where they ...
     """
     return [
         Violation(graph, None, "Violation",
-                  f"{count} statements (about <{example}>, ...) are in the graph <{graph}>, which "
+                  f"the graph <{graph}> holds {_statements(count)} (about <{example}>, ...) and "
                   "says nowhere where they come from: describe it (see data/provenance.trig) "
                   "with prov:wasDerivedFrom its source and accsm:confidence, or "
                   "prov:wasAttributedTo kg:accsm-kg-project",

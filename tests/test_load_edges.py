@@ -571,3 +571,20 @@ def test_opening_an_open_store_again_closes_the_earlier_one(tmp_path: Path) -> N
     with pytest.raises(accsm_kg.StoreError, match="this Oxigraph store is closed"):
         len(first)
     again.close()
+
+
+def test_a_changed_file_reloads_every_file_its_graphs_lead_to(tmp_path: Path) -> None:
+    """f and p share a graph, p and q another: after f changes, a reopened store keeps q's."""
+    files = {"f": "<urn:x:G1> { <urn:x:a> <urn:x:p> 1 . }\n"}
+    files["p"] = "<urn:x:G1> { <urn:x:b> <urn:x:p> 2 . }\n<urn:x:G2> { <urn:x:c> <urn:x:p> 3 . }\n"
+    files["q"] = "<urn:x:G2> { <urn:x:d> <urn:x:p> 4 . }\n"
+    paths = []
+    for name, text in files.items():
+        (path := tmp_path / f"{name}.trig").write_text(text, encoding="utf-8")
+        paths.append(path)
+    store = tmp_path / "kg.ox"
+    accsm_kg.load(*paths, include_bundled=False, path=store).close()
+    paths[0].write_text("<urn:x:G1> { <urn:x:a> <urn:x:p> 5 . }\n", encoding="utf-8")
+    with accsm_kg.load(*paths, include_bundled=False, path=store) as kg:
+        assert _subjects(kg) == ["urn:x:a", "urn:x:b", "urn:x:c", "urn:x:d"]
+        assert len(kg) == 4

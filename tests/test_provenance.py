@@ -128,7 +128,7 @@ def test_an_unattributed_graph_of_the_project_is_a_violation(tmp_path: Path) -> 
     )
     report = accsm_kg.load(path).validate()
     [found] = [v for v in report.violations if v.focus_node == URIRef(GRAPHS + "source/nowhere")]
-    assert "1 statements" in found.message
+    assert "holds 1 statement (about" in found.message
     assert "says nowhere where they come from" in found.message
 
 
