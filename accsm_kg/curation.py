@@ -1123,18 +1123,7 @@ def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, sour
     used = {"kg"}
     for subject in subjects:
         types = [template.target_class, *template.implied_types]
-        written = " , ".join(_term(t, PREFIXES) for t in types)
-        lines = [f"{_term(subject, PREFIXES)} a {written} ;"]
-        predicates = sorted(
-            {p for p in graph.predicates(subject) if isinstance(p, URIRef) and p != RDF.type},
-            key=lambda p: (order.get(p, len(order)), str(p)),
-        )
-        for predicate in predicates:
-            objects = sorted(graph.objects(subject, predicate), key=lambda o: (o.n3(), str(o)))
-            rendered = " , ".join(_term(o, PREFIXES) for o in objects)
-            lines.append(f"    {_term(predicate, PREFIXES)} {rendered} ;")
-        lines[-1] = lines[-1][:-2] + " ."
-        blocks.append("\n".join(lines))
+        blocks.append(_subject_block(graph, subject, types, order, PREFIXES))
         others = [(p, o) for p, o in graph.predicate_objects(subject) if p != RDF.type]
         for term in (subject, *types, *others):
             nodes = term if isinstance(term, tuple) else (term,)
@@ -1251,23 +1240,42 @@ def _graph_block(
 ) -> str:
     """Write one ``name { ... }`` block of TriG: each subject's triples, types first."""
     order = {c.path: n for n, c in enumerate(template.columns)} if template is not None else {}
-    blocks = []
-    for subject in subjects:
-        types = sorted(graph.objects(subject, RDF.type), key=str)
-        lines = [f"    {_term(subject, prefixes)}"]
-        if types:
-            lines[0] += " a " + " , ".join(_term(t, prefixes) for t in types) + " ;"
-        predicates = sorted(
-            {p for p in graph.predicates(subject) if isinstance(p, URIRef) and p != RDF.type},
-            key=lambda p: (order.get(p, len(order)), str(p)),
+    blocks = [
+        _subject_block(
+            graph, subject, sorted(graph.objects(subject, RDF.type), key=str), order, prefixes,
+            indent="    ",
         )
-        for predicate in predicates:
-            objects = sorted(graph.objects(subject, predicate), key=lambda o: (o.n3(), str(o)))
-            rendered = " , ".join(_term(o, prefixes) for o in objects)
-            lines.append(f"        {_term(predicate, prefixes)} {rendered} ;")
-        lines[-1] = lines[-1][:-2] + " ."
-        blocks.append("\n".join(lines))
+        for subject in subjects
+    ]  # fmt: skip
     return f"{_term(name, prefixes)} {{\n" + "\n\n".join(blocks) + "\n}"
+
+
+def _subject_block(
+    graph: Graph,
+    subject: Node,
+    types: Sequence[Node],
+    order: Mapping[Any, int],
+    prefixes: Mapping[str, str],
+    indent: str = "",
+) -> str:
+    """Write one subject's triples as Turtle, ``types`` first.
+
+    Then each predicate in ``order`` (a template's columns; others after, by IRI), its objects
+    sorted.
+    """
+    lines = [f"{indent}{_term(subject, prefixes)}"]
+    if types:
+        lines[0] += " a " + " , ".join(_term(t, prefixes) for t in types) + " ;"
+    predicates = sorted(
+        {p for p in graph.predicates(subject) if isinstance(p, URIRef) and p != RDF.type},
+        key=lambda p: (order.get(p, len(order)), str(p)),
+    )
+    for predicate in predicates:
+        objects = sorted(graph.objects(subject, predicate), key=lambda o: (o.n3(), str(o)))
+        rendered = " , ".join(_term(o, prefixes) for o in objects)
+        lines.append(f"{indent}    {_term(predicate, prefixes)} {rendered} ;")
+    lines[-1] = lines[-1][:-2] + " ."
+    return "\n".join(lines)
 
 
 # -- import ---------------------------------------------------------------------------------------
