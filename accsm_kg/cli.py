@@ -430,21 +430,127 @@ def queries() -> None:
     help="sparql: the shapes as SPARQL queries on the store (the default, fast); "
     "pyshacl: pySHACL, the reference. Both give the same report.",
 )
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "table", "json", "tsv"]),
+    default="text",
+    show_default=True,
+    help="How to print the report: text grouped by shape, one line per result (table), JSON "
+    "(with counts per shape), or tab-separated values. Each result names its file and line, "
+    "and how to fix it.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "km"]),
+    default="en",
+    show_default=True,
+    help="The language of the labels shown (a node without a label in it shows the other).",
+)
 @_errors_exit_2
 def validate(
-    paths: tuple[Path, ...], shapes: tuple[Path, ...], no_bundled: bool, engine: Engine | None
+    paths: tuple[Path, ...],
+    shapes: tuple[Path, ...],
+    no_bundled: bool,
+    engine: Engine | None,
+    output: str,
+    language: str,
 ) -> None:
     """Validate the bundled data, plus PATHS, against the SHACL shapes.
 
-    Exits 0 when the data conforms, 1 when it does not (the violations are printed), 2 when a
-    file cannot be read, or when --no-bundled leaves nothing to validate (no PATHS).
+    Exits 0 when the data conforms, 1 when it does not (the violations are printed, grouped by
+    shape, each with its file and line and a hint on how to fix it), 2 when a file cannot be
+    read, or when --no-bundled leaves nothing to validate (no PATHS).
     """
     if no_bundled and not paths:
         raise click.UsageError("nothing to validate: give PATHS, or leave out --no-bundled")
     kg = load(*paths, include_bundled=not no_bundled)
-    report = kg.validate(shapes or None, engine=engine)
-    click.echo(str(report))
+    report = kg.validate(shapes or None, engine=engine, language="km" if language == "km" else "en")
+    if output == "json":
+        click.echo(report.to_json(indent=2))
+    elif output == "tsv":
+        click.echo(report.to_tsv(), nl=False)
+    else:
+        click.echo(report.to_table() if output == "table" else str(report))
     sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Check only PATHS, without the bundled data.")
+@click.option(
+    "--reasoner",
+    type=click.Choice(["hermit", "pellet"]),
+    default="hermit",
+    show_default=True,
+    help="The OWL reasoner (both ship with owlready2 and run on Java).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the verdict and its findings.",
+)
+@_errors_exit_2
+def check(paths: tuple[Path, ...], no_bundled: bool, reasoner: str, output: str) -> None:
+    """Check with an OWL reasoner that the bundled data, plus PATHS, are consistent.
+
+    HermiT (or Pellet) reads a copy of the graph and says whether it contradicts itself, and
+    which classes can have no member; each finding is explained, axiom by axiom. Exits 0 when
+    all is well, 1 on a finding, 2 when a file cannot be read or the reasoner cannot run.
+    """
+    if no_bundled and not paths:
+        raise click.UsageError("nothing to check: give PATHS, or leave out --no-bundled")
+    kg = load(*paths, include_bundled=not no_bundled)
+    report = kg.check(reasoner="pellet" if reasoner == "pellet" else "hermit")
+    click.echo(report.to_json() if output == "json" else str(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-bundled", is_flag=True, help="Report on PATHS only, without the bundled data.")
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "table", "tsv", "json"]),
+    default="text",
+    show_default=True,
+    help="Text grouped by level and rule, one line per finding (table), tab-separated values, "
+    "or JSON with the counts and the label coverage.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Show at most this many findings of each rule (text only).",
+)
+@_errors_exit_2
+def report_command(
+    paths: tuple[Path, ...], no_bundled: bool, output: str, limit: int | None
+) -> None:
+    """Report on the quality of the ontology and data, as ERROR, WARN and INFO findings.
+
+    Missing labels and definitions, a label on two terms, undeclared terms, values outside a
+    domain or range, dangling IRIs, axioms on other vocabularies' terms, deprecated terms; and
+    label coverage in English and Khmer. Exits 1 when there is an ERROR, 0 otherwise.
+    """
+    if no_bundled and not paths:
+        raise click.UsageError("nothing to report on: give PATHS, or leave out --no-bundled")
+    found = load(*paths, include_bundled=not no_bundled).report()
+    if output == "json":
+        click.echo(found.to_json(indent=2))
+    elif output == "tsv":
+        click.echo(found.to_tsv(), nl=False)
+    else:
+        click.echo(found.to_table() if output == "table" else found.to_text(limit=limit))
+    sys.exit(1 if found.errors else 0)
 
 
 @main.command()

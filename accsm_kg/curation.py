@@ -64,6 +64,7 @@ from .publish import atomic_write
 from .queries import expand_iri
 from .resources import (
     BASE_IRI,
+    CONCEPT_BASE,
     GRAPH_BASE,
     ID_BASE,
     VOCABULARIES,
@@ -406,9 +407,11 @@ def _template(shapes: Graph, vocabularies: Graph, shape: URIRef) -> Template | N
     if not isinstance(target, URIRef):
         return None
     implied = [c for c in _implied_types(shapes, shape) if c != target]
-    # A row of an implied class must conform to that class's shapes too: their columns are ours.
+    # A row of an implied class, or of a superclass (a role is a skos:Concept by W3C ORG), must
+    # conform to that class's shapes too: their columns are ours.
+    supers = [c for c in vocabularies.transitive_objects(target, RDFS.subClassOf) if c != target]
     node_shapes = [shape]
-    for cls in implied:
+    for cls in [*implied, *(c for c in supers if c not in implied)]:
         node_shapes += sorted(
             s for s in shapes.subjects(SH.targetClass, cls) if isinstance(s, URIRef)
         )
@@ -1145,9 +1148,9 @@ def to_turtle(graph: Graph, subjects: Iterable[URIRef], template: Template, sour
 
 _ACCSM = "https://w3id.org/accsm-kg/ontology#"
 _CONFIDENCE = URIRef(_ACCSM + "confidence")
-_STATED = URIRef(ID_BASE + "confidence-stated")
+_STATED = URIRef(CONCEPT_BASE + "confidence-stated")
 _PROJECT = URIRef(ID_BASE + "accsm-kg-project")
-_DISPUTED = URIRef(ID_BASE + "confidence-disputed")
+_DISPUTED = URIRef(CONCEPT_BASE + "confidence-disputed")
 _CLAIM = URIRef(_ACCSM + "Claim")
 _ASSERTION_GRAPH = URIRef(_ACCSM + "AssertionGraph")
 
@@ -1169,7 +1172,7 @@ def _graph_of(base: str, sources: Sequence[Node], confidence: Node) -> URIRef:
     if not sources:
         return URIRef(base + "catalogue")
     names = [str(s).removeprefix(ID_BASE).removeprefix("src-") for s in sources]
-    level = str(confidence).removeprefix(ID_BASE + "confidence-")
+    level = str(confidence).removeprefix(CONCEPT_BASE + "confidence-")
     suffix = "" if confidence == _STATED else f"--{level}"
     return URIRef(base + "--".join(slugify(n) for n in names) + suffix)
 

@@ -30,6 +30,7 @@
     │                                  each problem with its file, row and column
     ├── ReleaseError                   (ValueError) a release that cannot be made as asked
     │   └── RoundTripError             a file of a release that does not parse back to its graph
+    ├── ReasonerError                  an OWL reasoner that could not run (no Java, a Java error)
     ├── KhmerDateError                 (ValueError) a Khmer date or numeral that cannot be read
     │   ├── KhmerNumeralError          text that is not a (Khmer) numeral
     │   └── KhmerDateMismatchError     two forms of one date that disagree
@@ -81,6 +82,7 @@ __all__ = [
     "QueryFormError",
     "QueryTimeoutError",
     "ReadOnlyStoreError",
+    "ReasonerError",
     "ReleaseError",
     "RemoteError",
     "RemoteHTTPError",
@@ -446,6 +448,10 @@ class RemoteHTTPError(RemoteError):
         super().__init__(message, url)
         self.status = status
         self.body = body
+
+
+class ReasonerError(AccsmKgError):
+    """An OWL reasoner (HermiT, Pellet) that could not run: no Java, or a Java error."""
 
 
 class KhmerDateError(AccsmKgError, ValueError):

@@ -35,7 +35,10 @@ from .errors import (
 from .loading import FileFacts, expand_paths, imports_needed, parse_file
 from .publish import format_for, resolve_format
 from .queries import NamedQuery, expand_iri, named_queries
-from .resources import bundled_paths, check_path, graph_iri, shapes_paths
+from .reasoning import CheckReport, Reasoner
+from .reasoning import check as check_consistency
+from .report import QualityReport, quality_report
+from .resources import INFERRED_GRAPH_BASE, bundled_paths, check_path, graph_iri, shapes_paths
 from .results import Rows
 from .shacl import compile_shapes
 from .sparql import (
@@ -51,8 +54,10 @@ from .stores import OxigraphStore, RemoteStore, Store, StoreName, check_timeout,
 from .terms import curie, quiet_rdflib_terms
 from .validate import (
     Engine,
+    Language,
     ValidationReport,
     attribution_violations,
+    explain,
     khmer_date_violations,
     validate_graph,
 )
@@ -63,6 +68,8 @@ __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
 PREFIXES: dict[str, str] = {
     "accsm": "https://w3id.org/accsm-kg/ontology#",
     "kg": "https://w3id.org/accsm-kg/id/",
+    "concept": "https://w3id.org/accsm-kg/concept/",
+    "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
@@ -75,6 +82,7 @@ PREFIXES: dict[str, str] = {
     "shape": "https://w3id.org/accsm-kg/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
+    "vann": "http://purl.org/vocab/vann/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     # the assertion graphs of the bundled data (see data/provenance.trig)
     "source": "https://w3id.org/accsm-kg/graph/source/",
@@ -373,7 +381,7 @@ class KnowledgeGraph:
         written as for :meth:`named_query`: ``"kg:cambodia"`` is an IRI, ``'"2019"^^xsd:gYear'``
         a literal, other text a plain string. No rows: the statement is not in the graph.
 
-        >>> rows = load().why("kg:chhy-vichara", "accsm:honorific", "kg:lok-chumteav")
+        >>> rows = load().why("kg:chhy-vichara", "accsm:honorific", "concept:lok-chumteav")
         >>> [(str(row.source), str(row.confidence)) for row in rows]
         [('https://w3id.org/accsm-kg/id/src-mcs-2020-11-02-focal-points', 'Stated')]
         """
@@ -383,20 +391,51 @@ class KnowledgeGraph:
 
     # -- checks and output ------------------------------------------------------------------
 
-    def union(self) -> Graph:
-        """Return every triple in one rdflib graph (a copy), with the known prefixes bound."""
+    def union(self, *, inferred: bool = True) -> Graph:
+        """Return every triple in one rdflib graph (a copy), with the known prefixes bound.
+
+        ``inferred=False`` leaves out the graphs of a reasoner's inferences (:meth:`reason`).
+        """
         graph = Graph()
         for prefix, iri in self.prefixes.items():
             graph.bind(prefix, iri, override=True, replace=True)
-        for s, p, o, _ in self.store.quads():
-            graph.add((s, p, o))
+        for s, p, o, g in self.store.quads():
+            if inferred or not str(g).startswith(INFERRED_GRAPH_BASE):
+                graph.add((s, p, o))
         return graph
+
+    def report(self) -> QualityReport:
+        """Check the ontology and data against the quality rules (:mod:`accsm_kg.report`).
+
+        Missing or doubled labels and definitions, undeclared terms, values outside a domain or
+        range, dangling IRIs, axioms on other vocabularies' terms, deprecated terms, each an
+        ERROR, WARN or INFO finding; and label coverage per language, as figures.
+
+        >>> load().report().errors
+        ()
+        """
+        return quality_report(self)
+
+    def check(self, *, reasoner: Reasoner = "hermit", explain: bool = True) -> CheckReport:
+        """Ask an OWL reasoner whether the graph is consistent and every class satisfiable.
+
+        HermiT (the default) or Pellet, both shipped with owlready2, read a copy of what is
+        asserted (not :meth:`reason`'s inferences) with the datatypes they refuse mapped
+        (:mod:`accsm_kg.reasoning`); the data are not changed. Each finding names the classes,
+        individuals and axioms involved, from Pellet's explanation.
+
+        >>> report = load().check()
+        >>> report.ok, report.reasoner
+        (True, 'HermiT')
+        """
+        return check_consistency(self.union(inferred=False), reasoner=reasoner, explain=explain)
 
     def validate(
         self,
         shapes: str | Path | Iterable[str | Path] | None = None,
         *,
         engine: Engine | None = None,
+        language: Language = "en",
     ) -> ValidationReport:
         """Validate the graph with SHACL: the bundled shapes, or the shapes given.
 
@@ -410,7 +449,9 @@ class KnowledgeGraph:
         :class:`~accsm_kg.errors.UnsupportedShapesError` with ``engine="sparql"``, and are
         validated by pySHACL when no engine is named. Khmer dates are checked too: each
         ``accsm:khmerDate`` must name the same day as the ``schema:startDate`` beside it (the
-        lunar calendar is computed by :mod:`accsm_kg.khmer`).
+        lunar calendar is computed by :mod:`accsm_kg.khmer`). Each result is explained
+        (:func:`accsm_kg.validate.explain`): the label of its focus node in ``language`` (``"en"``
+        or ``"km"``), its shape named readably, a hint on how to fix it, and the file and line.
 
         >>> load().validate(engine="sparql") == load().validate(engine="pyshacl")
         True
@@ -432,9 +473,10 @@ class KnowledgeGraph:
             report = validate_graph(self.union(), shapes_graph, namespaces=self.namespaces)
         dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"))
         unattributed = self.query(check_path("attribution").read_text(encoding="utf-8"))
-        return report.with_violations(
+        report = report.with_violations(
             khmer_date_violations(dates) + attribution_violations(unattributed)
         )
+        return explain(report, self, shapes_graph, language=language)
 
     def dump(self, path: str | Path, format: str | None = None) -> Path:
         """Write the graph to ``path`` as turtle, ntriples, nquads, trig or jsonld.

@@ -50,7 +50,7 @@ from .errors import BlankNodeLimitError, ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
 from .publish import leftovers, sync_folder, temporary_prefix
-from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, shapes_paths
+from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, INFERRED_GRAPH_BASE, shapes_paths
 from .terms import to_oxigraph
 
 __all__ = [
@@ -64,8 +64,6 @@ __all__ = [
 
 #: Named graphs under this IRI hold the ontology (``ontology/*.ttl``).
 ONTOLOGY_GRAPH_BASE = GRAPH_BASE + "ontology/"
-#: Named graphs under this IRI hold inferred triples; a release keeps them in a file apart.
-INFERRED_GRAPH_BASE = GRAPH_BASE + "inferred"
 #: Where a release's files are published unless told otherwise (the version is appended).
 RELEASE_BASE = BASE_IRI + "release/"
 #: The licence of the ontology and data.

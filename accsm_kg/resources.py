@@ -6,7 +6,7 @@ This is the only module that builds paths to bundled files. In an installed whee
 (or an editable install) it is read from the top of the repository, so edits show at once.
 
 >>> [p.name for p in ontology_paths()]
-['accsm.ttl', 'vocabularies.ttl']
+['accsm.ttl', 'imports.ttl', 'translations.ttl', 'vocabularies.ttl']
 >>> str(graph_iri(ontology_paths()[0]))
 'https://w3id.org/accsm-kg/graph/ontology/accsm'
 """
@@ -49,9 +49,14 @@ BASE_IRI = "https://w3id.org/accsm-kg/"
 ONTOLOGY_IRI = BASE_IRI + "ontology"
 #: Individuals: bodies, meetings, persons, sources...
 ID_BASE = BASE_IRI + "id/"
+#: The SKOS concepts of the controlled vocabularies (ontology/vocabularies.ttl) live under this IRI.
+CONCEPT_BASE = BASE_IRI + "concept/"
 #: Each bundled Turtle file is loaded into the named graph ``GRAPH_BASE + its path without
 #: suffix``; the TriG files of ``data/`` fill the assertion graphs they name, under the same base.
 GRAPH_BASE = BASE_IRI + "graph/"
+#: Named graphs under this IRI hold a reasoner's inferences (``kg.reason()``), kept apart from
+#: what is asserted: queries may leave them out, releases put them in a file of their own.
+INFERRED_GRAPH_BASE = GRAPH_BASE + "inferred"
 #: File suffixes read as RDF, with the rdflib parser for each.
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt"}
 #: Files of a whole dataset (named graphs and all), read when given by name, as dumps write them.

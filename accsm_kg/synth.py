@@ -104,6 +104,7 @@ _PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "kg": _KG,
+    "concept": "https://w3id.org/accsm-kg/concept/",
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -310,6 +311,10 @@ def _bundled_labels() -> frozenset[str]:
 
 def _kg(slug: str) -> str:
     return f"kg:{slug}"
+
+
+def _concept(slug: str) -> str:
+    return f"concept:{slug}"
 
 
 _Objects = str | Sequence[str] | None
@@ -911,6 +916,9 @@ class _Generator:
                 [
                     ("a", "org:Role"),
                     ("rdfs:label", [_text(en, "en"), _text(km, "km")]),
+                    ("skos:prefLabel", [_text(en, "en"), _text(km, "km")]),
+                    ("skos:inScheme", "concept:roles"),
+                    ("skos:definition", _text(f"The role of a {en.lower()}.", "en")),
                     ("prov:wasDerivedFrom", "kg:synth-src-charter"),
                 ],
             )
@@ -1056,7 +1064,7 @@ class _Generator:
                             "accsm:plusThreeOf",
                             _kg(pair.base.slug) if framework.plus_three else None,
                         ),
-                        ("accsm:tier", [_kg(level.concept) for level in _LEVELS]),
+                        ("accsm:tier", [_concept(level.concept) for level in _LEVELS]),
                         ("schema:foundingDate", None if framework.plus_three else _year(first)),
                         ("accsm:contributesTo", "kg:synth-community-vision-2040"),
                         ("prov:wasDerivedFrom", ["kg:synth-src-charter", members_page]),
@@ -1273,7 +1281,7 @@ class _Generator:
                                 "accsm:succeeds",
                                 self._plan_iri(framework, starts[n - 1]) if n else None,
                             ),
-                            ("accsm:priorityArea", [_kg(c) for c in areas]),
+                            ("accsm:priorityArea", [_concept(c) for c in areas]),
                             ("accsm:projectCount", str(self.rng.randint(10, 60)) if held else None),
                             (
                                 "dcterms:dateAccepted",
@@ -1359,8 +1367,12 @@ class _Generator:
 
     def _mode(self, year: int) -> str:
         if year in (2020, 2021):
-            return "kg:mode-online"
-        return "kg:mode-hybrid" if year >= 2022 and self.rng.random() < 0.3 else "kg:mode-in-person"
+            return "concept:mode-online"
+        return (
+            "concept:mode-hybrid"
+            if year >= 2022 and self.rng.random() < 0.3
+            else "concept:mode-in-person"
+        )
 
     def _scheduled(self, pair: _Pair, year: int) -> None:
         cycle_country = self.cycles[(pair.index, year)].country
@@ -1380,7 +1392,7 @@ class _Generator:
                             ],
                         ),
                         ("accsm:framework", _kg(framework.slug)),
-                        ("accsm:meetingLevel", _kg(level.concept)),
+                        ("accsm:meetingLevel", _concept(level.concept)),
                         ("schema:startDate", _date(day)),
                         ("schema:endDate", _date(day)),
                         ("schema:eventStatus", "schema:EventScheduled"),
@@ -1411,7 +1423,7 @@ class _Generator:
                 ("a", "foaf:Person"),
                 ("rdfs:label", [_text(name_en, "en"), _text(name_km, "km")]),
                 ("foaf:name", [_text(name_en, "en"), _text(name_km, "km")]),
-                ("accsm:honorific", "kg:lok-chumteav" if self.rng.random() < 0.3 else None),
+                ("accsm:honorific", "concept:lok-chumteav" if self.rng.random() < 0.3 else None),
                 ("org:holds", post),
                 ("prov:wasDerivedFrom", source),
             ],
@@ -1717,13 +1729,15 @@ class _Generator:
         elif fault == "missing-khmer-label":
             labels = labels[:1]
         elif fault == "max-count":
-            modes.append("kg:mode-hybrid" if at.mode != "kg:mode-hybrid" else "kg:mode-online")
+            modes.append(
+                "concept:mode-hybrid" if at.mode != "concept:mode-hybrid" else "concept:mode-online"
+            )
         elif fault == "wrong-datatype":
             outcomes = [*outcomes, _text("The meeting adopted its report.")]
         elif fault == "wrong-class":
             organiser = _kg(at.host.slug)
         elif fault == "not-in-list":
-            status = "kg:mode-in-person"
+            status = "concept:mode-in-person"
         elif fault == "duplicate-language":
             labels.append(_text(f"{level.meeting_km} ឆ្នាំ{_km_year(year)}", "km"))
         elif fault == "end-before-start":
@@ -1732,16 +1746,19 @@ class _Generator:
             chair = self._school(at.host)
         elif fault == "ill-typed-literal":
             end = _typed(f"{year}-02-30", "xsd:date")
-        parts = {_FOCAL.key: ("kg:morning", "kg:evening"), _HCS.key: ("kg:morning", "kg:afternoon")}
+        parts = {
+            _FOCAL.key: ("concept:morning", "concept:evening"),
+            _HCS.key: ("concept:morning", "concept:afternoon"),
+        }
         start_part, end_part = parts.get(level.key, (None, None))
-        online = at.mode == "kg:mode-online"
+        online = at.mode == "concept:mode-online"
         line = self.out.node(
             m.iri,
             [
                 ("a", "accsm:Meeting"),
                 ("rdfs:label", labels),
                 ("accsm:framework", framework),
-                ("accsm:meetingLevel", _kg(level.concept)),
+                ("accsm:meetingLevel", _concept(level.concept)),
                 ("accsm:mode", modes),
                 ("schema:startDate", _date(m.day)),
                 ("schema:endDate", end),
@@ -1790,7 +1807,7 @@ class _Generator:
                     ],
                 ),
                 ("dcterms:title", _text(title, "en")),
-                ("accsm:documentType", _kg(slug)),
+                ("accsm:documentType", _concept(slug)),
                 ("accsm:documentOf", _kg(framework.slug)),
                 ("dcterms:issued", _date(day)),
                 ("accsm:adoptedAt", meeting),
@@ -1852,7 +1869,7 @@ class _Generator:
             items.append((f"Session {n + 1} on {theme_en}", f"សម័យប្រជុំស្តីពី{theme_km}", None))
         items.append(("Closing and evaluation", "ការបិទ និងការវាយតម្លៃ", None))
         hcs = self._meeting_iri(framework, _HCS, year)
-        online = mode == "kg:mode-online"
+        online = mode == "concept:mode-online"
         self.out.node(
             meeting,
             [

@@ -313,9 +313,10 @@ def test_unexpected_os_error_exits_2_with_one_line(
 
 
 def test_exit_1_only_for_findings() -> None:
-    """Only validate (violations) and diff (differences) exit with 1, and nothing else does."""
+    """Only validate, check (findings), report (errors) and diff (differences) exit with 1."""
     source = (Path(__file__).parent.parent / "accsm_kg" / "cli.py").read_text(encoding="utf-8")
-    assert source.count("sys.exit(0 if ") == 2
+    assert source.count("sys.exit(0 if ") == 3
+    assert source.count("sys.exit(1 if found.errors else 0)") == 1
     assert "exit(1)" not in source
     assert "exit_code = 1" not in source
 
@@ -410,3 +411,80 @@ def test_format_applies_to_every_query_form() -> None:
         code, out, err = run("query", "-e", text, "-f", "csv")
         assert (code, out) == (2, "")
         assert "--format csv is for SELECT rows" in err
+
+
+VALIDATE_FIXTURES = Path(__file__).parent / "resources" / "validate"
+
+
+def run_validate(*args: str) -> tuple[int, str, str]:
+    """Validate the broken fixtures of tests/resources/validate against their own shapes."""
+    return run(
+        "validate",
+        "--no-bundled",
+        str(VALIDATE_FIXTURES / "broken.trig"),
+        str(VALIDATE_FIXTURES / "person.ttl"),
+        "--shapes",
+        str(VALIDATE_FIXTURES / "shapes.ttl"),
+        *args,
+    )
+
+
+def test_validate_prints_results_grouped_with_file_line_and_fix() -> None:
+    """validate prints each group of results with its count, and each result's place and fix."""
+    code, out, _ = run_validate()
+    assert code == 1
+    assert out.startswith("Does not conform: 17 violation(s)\n\n")
+    assert "shape:TestEventShape → schema:startDate: 3 violations\n" in out
+    assert "broken.trig:" in out
+    assert "    Fix: add a value for schema:startDate to " in out
+    assert "_:" not in out
+
+
+@pytest.mark.parametrize("output", ["text", "table", "json", "tsv"])
+def test_validate_formats(output: str) -> None:
+    """-f picks text, a table, JSON or TSV; each holds every result with its file and line."""
+    code, out, _ = run_validate("-f", output)
+    assert code == 1
+    if output == "json":
+        document = json.loads(out)
+        assert document["counts"]["Violation"] == len(document["results"]) == 17
+        assert all(result["line"] for result in document["results"])
+    elif output == "tsv":
+        head, *rows = out.splitlines()
+        assert head.split("\t")[-2:] == ["file", "line"]
+        assert len(rows) == 17
+    elif output == "table":
+        assert out.splitlines()[1].split()[:3] == ["where", "severity", "shape"]
+        assert len(out.splitlines()) == 3 + 17
+    else:
+        assert out.count("    Fix: ") == 17
+
+
+def test_validate_labels_in_khmer() -> None:
+    """--lang km shows Khmer labels where a node has one, English ones where it has only those."""
+    english = run_validate()[1]
+    khmer = run_validate("--lang", "km")[1]
+    assert '"ព្រឹត្តិការណ៍ដែលមានកាលបរិច្ឆេទខុស"' in khmer
+    assert '"Also two dates"' in khmer
+    assert english != khmer
+    assert run_validate("--lang", "fr")[0] == 2
+
+
+def test_validate_json_when_the_data_conforms(tmp_path: Path) -> None:
+    """-f json of data that conforms: conforms true, no results, exit 0."""
+    person = tmp_path / "person.ttl"
+    person.write_text(
+        "<https://w3id.org/accsm-kg/id/test-p> a <https://schema.org/Person> ;\n"
+        '    <http://www.w3.org/2000/01/rdf-schema#label> "A person"@en .\n',
+        encoding="utf-8",
+    )
+    shapes = str(VALIDATE_FIXTURES / "shapes.ttl")
+    code, out, _ = run("validate", "--no-bundled", str(person), "--shapes", shapes, "-f", "json")
+    assert code == 0
+    assert json.loads(out) | {"prefixes": {}} == {
+        "conforms": True,
+        "counts": {"Violation": 0, "Warning": 0, "Info": 0},
+        "groups": [],
+        "results": [],
+        "prefixes": {},
+    }

@@ -149,6 +149,12 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["query", "-n", "labels", "-t", "0", *D], "timeout must be a positive number"),
     # validate: data, shapes, engines
     (["validate", "--no-bundled"], "nothing to validate"),
+    (["check", "--no-bundled"], "nothing to check"),
+    (["report", "--no-bundled"], "nothing to report on"),
+    (["report", "--limit", "0"], "0 is not in the range x>=1"),
+    (["report", "-f", "csv"], "'csv' is not one of"),
+    (["check", "--no-bundled", "@missing.ttl"], "missing.ttl: no such file"),
+    (["check", "--reasoner", "fact"], "'fact' is not one of 'hermit', 'pellet'"),
     (["validate", "--no-bundled", "@missing.ttl"], "missing.ttl: no such file"),
     (["validate", "--no-bundled", "@empty"], "no .ttl, .nt or .trig file in this folder"),
     (["validate", "--no-bundled", "@notrdf.txt"], "not an RDF file"),

@@ -22,6 +22,7 @@ from accsm_kg.loading import parse_dataset
 
 CURATION = Path(__file__).parent / "resources" / "curation"
 KG = "https://w3id.org/accsm-kg/id/"
+CONCEPT = "https://w3id.org/accsm-kg/concept/"
 FIRST = URIRef(KG + "example-curated-senior-officials-meeting-2020")
 SECOND = URIRef(KG + "example-curated-forum-2020")
 
@@ -49,7 +50,7 @@ def test_columns_come_from_the_shapes() -> None:
     assert meeting.column("start_date").required
     assert meeting.column("start_date").datatypes == (XSD.date,)
     assert not meeting.column("mode").repeatable
-    assert {str(a).removeprefix(KG) for a in meeting.column("mode").allowed} == {
+    assert {str(a).removeprefix(CONCEPT) for a in meeting.column("mode").allowed} == {
         "mode-online",
         "mode-in-person",
         "mode-hybrid",
@@ -115,7 +116,10 @@ def test_written_as_trig_each_fact_in_the_graph_of_its_source(imported: Path) ->
     block = facts.split("    kg:example-curated-forum-2020 a accsm:Meeting ;\n")[1]
     lines = block.splitlines()
     assert lines[0] == '        rdfs:label "Example Curated Forum 2020"@en , "វេទិកាគំរូ ឆ្នាំ២០២០"@km ;'
-    assert "accsm:meetingLevel kg:level-heads-of-civil-service , kg:level-senior-officials" in block
+    assert (
+        "accsm:meetingLevel concept:level-heads-of-civil-service , concept:level-senior-officials"
+        in block
+    )
     assert "prov:wasDerivedFrom" not in facts  # the source is the graph's, not the meeting's
     kg = accsm_kg.load(imported)
     [why] = kg.why(SECOND, "rdfs:label", '"Example Curated Forum 2020"@en')
@@ -359,8 +363,8 @@ def test_a_concept_is_named_by_its_preferred_label(tmp_path: Path) -> None:
     rows = _write(
         tmp_path / "concepts.csv",
         "preferred_label,definition,scheme",
-        "Example Evening Session,An example concept.,kg:meeting-levels",
-        ",No label.,kg:meeting-levels",
+        "Example Evening Session,An example concept.,concept:meeting-levels",
+        ",No label.,concept:meeting-levels",
     )
     with pytest.raises(CurationError) as caught:
         import_file(rows, output=tmp_path / "out.trig")

@@ -116,7 +116,7 @@ def test_khmer_labels_and_definitions_show_as_khmer_text(
 def test_vocabularies_show_their_concepts(kg: KnowledgeGraph, pages: dict[str, _Page]) -> None:
     """Each SKOS concept of the vocabularies is listed, with its Khmer label."""
     index = pages["index.html"]
-    concept = kg.iri("kg:lok-chumteav")
+    concept = kg.iri("concept:lok-chumteav")
     assert _anchor(kg, concept) in index.ids
     assert "លោកជំទាវ" in "".join(index.text_by_id[_anchor(kg, concept)])
 

@@ -40,14 +40,19 @@ def test_wheel_holds_every_turtle_file_and_query(wheel: zipfile.ZipFile) -> None
         _tracked("ontology/**/*.ttl") | _tracked("shapes/**/*.ttl") | _tracked("data/**/*.trig")
     ) | _tracked("vocabularies/*.ttl")
     assert bundled == expected
-    expected_queries = _tracked("accsm_kg/queries/*.rq") | _tracked("accsm_kg/checks/*.rq")
+    expected_queries = _tracked("accsm_kg/queries/*.rq") | _tracked("accsm_kg/checks/**/*.rq")
     assert {n for n in names if n.endswith(".rq")} == expected_queries
     assert "accsm_kg/py.typed" in names
 
 
 def test_resource_paths_exist() -> None:
     """The resources module finds the ontology, shapes, data and queries."""
-    assert [p.name for p in resources.ontology_paths()] == ["accsm.ttl", "vocabularies.ttl"]
+    assert [p.name for p in resources.ontology_paths()] == [
+        "accsm.ttl",
+        "imports.ttl",
+        "translations.ttl",
+        "vocabularies.ttl",
+    ]
     assert resources.shapes_paths()
     assert resources.data_paths()
     assert len(resources.query_paths()) >= 10

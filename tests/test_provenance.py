@@ -21,6 +21,7 @@ import accsm_kg
 from accsm_kg.cli import main
 
 KG = "https://w3id.org/accsm-kg/id/"
+CONCEPT = "https://w3id.org/accsm-kg/concept/"
 ACCSM = "https://w3id.org/accsm-kg/ontology#"
 GRAPHS = "https://w3id.org/accsm-kg/graph/"
 ARTICLE = URIRef(KG + "src-mcs-2020-11-02-focal-points")
@@ -138,7 +139,7 @@ def test_an_unattributed_graph_of_the_project_is_a_violation(tmp_path: Path) -> 
 def test_why_names_the_source_with_title_publisher_date_url_and_confidence(
     kg: accsm_kg.KnowledgeGraph,
 ) -> None:
-    [row] = kg.why("kg:chhy-vichara", "accsm:honorific", "kg:lok-chumteav")
+    [row] = kg.why("kg:chhy-vichara", "accsm:honorific", "concept:lok-chumteav")
     assert row.source == ARTICLE
     assert str(row.confidence) == "Stated"
     assert str(row.publisher) == "Ministry of Civil Service"
@@ -251,7 +252,7 @@ def test_inferences_are_the_project_s(kg: accsm_kg.KnowledgeGraph, predicate: st
     for row in rows:
         derived, attributed, confidence = _origin(kg, row.g)
         assert attributed == {PROJECT}
-        assert confidence == {URIRef(KG + "confidence-inferred")}
+        assert confidence == {URIRef(CONCEPT + "confidence-inferred")}
         assert derived, row.g
 
 
@@ -272,7 +273,7 @@ def test_confidence_is_data_not_free_text(kg: accsm_kg.KnowledgeGraph) -> None:
     )
     assert not notes, [str(r.note) for r in notes]
     levels = kg.query("SELECT DISTINCT ?c WHERE { ?g accsm:confidence ?c }")
-    assert {str(r.c).removeprefix(KG + "confidence-") for r in levels} == {
+    assert {str(r.c).removeprefix(CONCEPT + "confidence-") for r in levels} == {
         "stated",
         "single-source",
         "inferred",

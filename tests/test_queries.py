@@ -12,6 +12,7 @@ import accsm_kg
 from accsm_kg import KnowledgeGraph, named_queries
 
 KG = "https://w3id.org/accsm-kg/id/"
+CONCEPT = "https://w3id.org/accsm-kg/concept/"
 FOCAL = URIRef(KG + "accsm-focal-points-meeting-2020")
 FOCAL_PLUS_THREE = URIRef(KG + "accsm-plus-three-focal-points-meeting-2020")
 INITIATIVES = [
@@ -90,7 +91,7 @@ def test_meetings_by_organiser(kg: KnowledgeGraph) -> None:
     # data/reference/meetings.trig adds the online Heads of Civil Service Meeting of 18 November
     assert {r.meeting for r in rows} == {FOCAL, FOCAL_PLUS_THREE, URIRef(KG + "accsm-hcs-2020")}
     assert {r.start.toPython() for r in rows} == {dt.date(2020, 11, 2), dt.date(2020, 11, 18)}
-    assert {str(r.mode) for r in rows} == {KG + "mode-online"}
+    assert {str(r.mode) for r in rows} == {CONCEPT + "mode-online"}
     assert (
         len(kg.named_query("meetings-by-organiser", organiser="kg:ocsc-thailand", year=2019)) == 0
     )

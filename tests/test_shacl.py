@@ -33,6 +33,7 @@ from accsm_kg.validate import ValidationReport, validate_graph
 
 FIXTURES = sorted((Path(__file__).parent / "resources" / "shapes").glob("*.ttl"))
 KG = "https://w3id.org/accsm-kg/id/"
+CONCEPT = "https://w3id.org/accsm-kg/concept/"
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
@@ -257,7 +258,7 @@ def fault_ill_typed(rng: random.Random, data: Graph, shapes: Graph) -> None:
 def fault_class(rng: random.Random, data: Graph, shapes: Graph) -> None:
     """Replace a value by a node that is not of the class asked for."""
     focus, path, _, value = _pick(rng, data, shapes, SH["class"])
-    _swap(data, focus, path, value, rng.choice([URIRef(KG + "morning"), Literal("a name")]))
+    _swap(data, focus, path, value, rng.choice([URIRef(CONCEPT + "morning"), Literal("a name")]))
 
 
 def fault_language(rng: random.Random, data: Graph, shapes: Graph) -> None:

@@ -9,6 +9,7 @@ import accsm_kg
 from accsm_kg import KnowledgeGraph
 
 KG = "https://w3id.org/accsm-kg/id/"
+CONCEPT = "https://w3id.org/accsm-kg/concept/"
 CHAIR = "kg:post-accsm-chair"
 
 #: The posts minted per person before posts were one per office.
@@ -31,7 +32,7 @@ def any_store(request: pytest.FixtureRequest) -> KnowledgeGraph:
 
 
 def _local(term: object) -> str:
-    return str(term).removeprefix(KG)
+    return str(term).removeprefix(KG).removeprefix(CONCEPT)
 
 
 def test_chair_of_accsm_on_a_day_of_the_22nd_chairmanship(any_store: KnowledgeGraph) -> None:
@@ -227,7 +228,7 @@ def test_plus_three_work_plan_adopted_online_on_18_november_2020(kg: KnowledgeGr
           kg:accsm-plus-three-work-plan-2021-2025 accsm:adoptedAt ?meeting ;
               accsm:projectCount ?activities .
           ?meeting accsm:framework kg:accsm-plus-three ; schema:startDate ?date ;
-              accsm:meetingLevel kg:level-heads-of-civil-service ; accsm:mode ?mode .
+              accsm:meetingLevel concept:level-heads-of-civil-service ; accsm:mode ?mode .
         }
         """
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rdflib.namespace import SH
 
 import accsm_kg
 from accsm_kg import KnowledgeGraph, ValidationReport, Violation
-from accsm_kg.validate import Engine
+from accsm_kg.validate import Engine, ViolationGroup, explain
 
 KG = "https://w3id.org/accsm-kg/id/"
 BAD_DELEGATION = """\
@@ -64,10 +65,12 @@ def test_violations_name_focus_path_and_constraint(bad_report: accsm_kg.Validati
 
 
 def test_report_text_and_dataframe(bad_report: accsm_kg.ValidationReport) -> None:
-    """The report reads as text and converts to a DataFrame, IRIs shortened."""
+    """The report reads as text grouped by shape and converts to a DataFrame, IRIs shortened."""
     text = str(bad_report)
     assert text.startswith("Does not conform: ")
-    assert "kg:bad-delegation (path accsm:delegationSize, MinInclusiveConstraintComponent)" in text
+    assert "\n  - kg:bad-delegation" in text
+    assert '\n    MinInclusive, value "0"^^xsd:integer: ' in text
+    assert "_:" not in text  # a blank property shape is named by its path, never by its id
     frame = bad_report.to_dataframe()
     assert list(frame.columns) == [
         "focus_node",
@@ -77,6 +80,11 @@ def test_report_text_and_dataframe(bad_report: accsm_kg.ValidationReport) -> Non
         "message",
         "shape",
         "value",
+        "label",
+        "shape_name",
+        "hint",
+        "file",
+        "line",
     ]
     assert "kg:bad-delegation" in set(frame["focus_node"])
 
@@ -264,3 +272,251 @@ def test_a_store_failing_a_shapes_query_raises_a_store_error() -> None:
     )
     with pytest.raises(accsm_kg.StoreError, match="RuntimeError: the store is on fire"):
         validate_with_sparql(select, shapes)
+
+
+# -- explain: reports people can act on --------------------------------------------------------
+
+VALIDATE = Path(__file__).parent / "resources" / "validate"
+BROKEN = (VALIDATE / "broken.trig").read_text(encoding="utf-8")
+SCHEMA = "https://schema.org/"
+
+
+def line_of(text: str, marker: str) -> int:
+    """Return the line (from 1) of the first line holding ``marker``."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+@pytest.fixture(scope="module")
+def broken_kg() -> KnowledgeGraph:
+    return accsm_kg.load(VALIDATE / "broken.trig", VALIDATE / "person.ttl", include_bundled=False)
+
+
+@pytest.fixture(scope="module", params=["sparql", "pyshacl"])
+def explained(request: pytest.FixtureRequest, broken_kg: KnowledgeGraph) -> ValidationReport:
+    shapes = VALIDATE / "shapes.ttl"
+    return explain(broken_kg.validate(shapes, engine=request.param), broken_kg, shapes)
+
+
+def found(
+    report: ValidationReport, focus: str, component: str, shape: str | None = None
+) -> Violation:
+    """Return the one result on ``kg:focus`` of ``sh:componentConstraintComponent`` (and shape)."""
+    [v] = [
+        v
+        for v in report
+        if v.focus_node == URIRef(KG + focus)
+        and v.constraint == SH[f"{component}ConstraintComponent"]
+        and shape in (None, v.shape_name)
+    ]
+    return v
+
+
+EXPECTED = [
+    # focus, component, shape name, the line's text (None: in person.ttl), hint
+    ("test-no-date", "MinCount", "shape:TestEventShape → schema:startDate",
+     "kg:test-no-date a schema:Event",
+     'add a value for schema:startDate to "An event # with no date; none."'),
+    ("test-bad-date", "Datatype", "shape:TestEventShape → schema:startDate",
+     'schema:startDate "2020-13-01"',
+     'write the value as xsd:date, e.g. "2020-11-02"^^xsd:date'),
+    ("test-two-dates", "MaxCount", "shape:TestEventShape → schema:startDate",
+     "schema:startDate \"2020-11-02\"",
+     'keep at most 1 value for schema:startDate on "Also two dates"; remove the others'),
+    ("test-bad-date", "In", "shape:TestEventShape → schema:eventAttendanceMode",
+     "schema:MixedEventAttendanceMode",
+     "use one of schema:OnlineEventAttendanceMode, schema:OfflineEventAttendanceMode"),
+    ("test-bad-date", "Class", "shape:TestEventShape → schema:performer",
+     "schema:performer kg:test-organisation",
+     "point schema:performer at an instance of schema:Person, or give kg:test-organisation "
+     "the type schema:Person"),
+    ("test-two-dates", "NodeKind", "shape:TestEventShape → schema:performer",
+     'schema:performer "Somebody"', "make the value an IRI"),
+    ("test-no-date", "Pattern", "shape:TestEventShape → schema:identifier",
+     'schema:identifier "abc-12"', "make the value match the pattern ^[A-Z]{3}-[0-9]{4}$"),
+    ("test-no-date", "MinInclusive", "shape:TestEventShape → schema:maximumAttendeeCapacity",
+     "schema:maximumAttendeeCapacity 0", "use a value of at least 1"),
+    ("test-two-dates", "UniqueLang", "shape:TestEventShape → rdfs:label",
+     'rdfs:label "Two dates"@en', 'keep one value of rdfs:label per language on "Also two dates"'),
+    ("test-khmer-only", "QualifiedMinCount", "shape:TestEventShape → rdfs:label",
+     'rdfs:label "ព្រឹត្តិការណ៍"@km',
+     'add a value for rdfs:label tagged @en to "ព្រឹត្តិការណ៍"'),
+    ("test-nameless", "QualifiedMinCount", "shape:TestPersonShape → rdfs:label", None,
+     "add a value for rdfs:label tagged @en to kg:test-nameless"),
+    ("test-khmer-only", "Class", "shape:TestEventShape → ^schema:subEvent (parent event)",
+     "schema:subEvent kg:test-khmer-only",
+     "point ^schema:subEvent at an instance of schema:Event, or give kg:test-organisation the "
+     "type schema:Event"),
+    ("test-bad-date", "LanguageIn", "shape:TestEventShape → schema:description",
+     '"Une description"@fr', "Write the description in English, tagged @en."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("focus", "component", "shape", "marker", "hint"),
+    EXPECTED,
+    ids=[f"{e[0]}-{e[1]}" for e in EXPECTED],
+)
+def test_each_result_is_explained(
+    explained: ValidationReport,
+    focus: str,
+    component: str,
+    shape: str,
+    marker: str | None,
+    hint: str,
+) -> None:
+    """Each result names its shape readably, the file and line to fix, and how to fix it.
+
+    A wrong value is at the line of its triple; a missing one where the focus node's
+    description starts; a shape's sh:description is the hint where it has one.
+    """
+    v = found(explained, focus, component, shape)
+    assert v.hint == hint
+    if marker is None:
+        assert (v.file, v.line) == (str((VALIDATE / "person.ttl").resolve()), 5)
+    else:
+        assert (v.file, v.line) == (
+            str((VALIDATE / "broken.trig").resolve()),
+            line_of(BROKEN, marker),
+        )
+    assert v.location == f"{v.file}:{v.line}"
+
+
+def test_every_result_is_explained_and_grouped(explained: ValidationReport) -> None:
+    """Every result has a shape name free of blank-node ids and a place; groups count them."""
+    assert len(explained) == 17
+    assert all(v.shape_name and "_:" not in v.shape_name and v.line for v in explained)
+    assert all(v.hint for v in explained)
+    groups = explained.groups()
+    assert sum(g.count for g in groups) == len(explained)
+    assert (
+        ViolationGroup(
+            "shape:TestEventShape → schema:startDate", "schema:startDate", "Violation", 3
+        )
+        in groups
+    )
+    assert [g.shape for g in groups] == sorted(g.shape for g in groups)
+
+
+def test_a_label_shared_by_two_things_is_found_at_the_first(explained: ValidationReport) -> None:
+    """A literal focus node, reached by inverse paths: the line of a triple that holds it."""
+    [v] = [v for v in explained if v.focus_node == Literal("An organisation", lang="en")]
+    assert v.shape_name == "shape:TestUniqueLabelShape → (^rdfs:label|^schema:name)"
+    assert v.line == line_of(BROKEN, 'rdfs:label "An organisation"@en')
+    assert v.hint == (
+        'let at most 1 thing have "An organisation"@en as rdfs:label or schema:name; '
+        "change the others"
+    )
+
+
+def test_both_engines_explain_alike(broken_kg: KnowledgeGraph) -> None:
+    """The SPARQL engine and pySHACL give the same explained report, given files or a graph."""
+    shapes = VALIDATE / "shapes.ttl"
+    sparql = explain(broken_kg.validate(shapes, engine="sparql"), broken_kg, shapes)
+    pyshacl = broken_kg.validate(shapes, engine="pyshacl")
+    by_graph = explain(pyshacl, broken_kg, Graph().parse(shapes))  # other blank nodes
+    strip = [replace(v, shape=BNode("s"), message="") for v in sparql]
+    assert strip == [replace(v, shape=BNode("s"), message="") for v in by_graph]
+    assert str(sparql).count("Fix: ") == 17
+
+
+def test_the_rdflib_store_explains_alike(explained: ValidationReport) -> None:
+    """On the rdflib store, results get the same labels, shape names, hints and places."""
+    kg = accsm_kg.load(
+        VALIDATE / "broken.trig", VALIDATE / "person.ttl", include_bundled=False, store="rdflib"
+    )
+    shapes = VALIDATE / "shapes.ttl"
+    report = explain(kg.validate(shapes), kg, shapes)
+
+    def seen(r: ValidationReport) -> list[tuple[object, ...]]:
+        return sorted((str(v.focus_node), v.shape_name, v.hint, v.file, v.line) for v in r)
+
+    assert seen(report) == seen(explained)
+
+
+def test_labels_in_english_or_khmer(broken_kg: KnowledgeGraph) -> None:
+    """Labels are English, Khmer when asked, and whichever there is when only one."""
+    shapes = VALIDATE / "shapes.ttl"
+    report = broken_kg.validate(shapes)
+    english = explain(report, broken_kg, shapes)
+    khmer = explain(report, broken_kg, shapes, language="km")
+    assert found(english, "test-two-dates", "UniqueLang").label == "Also two dates"
+    assert found(english, "test-khmer-only", "QualifiedMinCount").label == "ព្រឹត្តិការណ៍"
+    assert found(khmer, "test-bad-date", "LanguageIn").label == "ព្រឹត្តិការណ៍ដែលមានកាលបរិច្ឆេទខុស"
+    assert found(khmer, "test-two-dates", "UniqueLang").label == "Also two dates"
+    assert found(khmer, "test-bad-date", "LanguageIn").hint == "សរសេរការពិពណ៌នាជាភាសាអង់គ្លេស។"
+    assert found(english, "test-nameless", "QualifiedMinCount").label is None
+    with pytest.raises(accsm_kg.OptionError, match="language is 'en' or 'km'"):
+        explain(report, broken_kg, shapes, language="fr")  # type: ignore[arg-type]
+
+
+def test_explained_text_is_grouped_by_shape(explained: ValidationReport) -> None:
+    """str(): the summary, then per group its shape and count, each result with its fix."""
+    text = str(explained)
+    assert text.startswith("Does not conform: 17 violation(s)\n\n")
+    where = f"tests/resources/validate/broken.trig:{line_of(BROKEN, 'kg:test-no-date a')}"
+    assert "\n\nshape:TestEventShape → schema:startDate: 3 violations\n  - " in text
+    assert (
+        f'  - kg:test-no-date "An event # with no date; none." at {where}\n    MinCount: ' in text
+    )
+    assert '    Fix: add a value for schema:startDate to "An event # with no date; none."\n' in text
+    assert '"""' not in text  # a multi-line literal is written on one line
+    assert '"A bad\\ndate"' in text
+
+
+def test_explained_table_json_tsv_and_frame(explained: ValidationReport) -> None:
+    """The same results as a table, JSON, TSV and a DataFrame, each with file and line."""
+    table = explained.to_table().splitlines()
+    assert table[0] == "Does not conform: 17 violation(s)"
+    assert table[1].split() == [
+        "where", "severity", "shape", "focus", "label", "constraint", "value", "hint"
+    ]  # fmt: skip
+    assert len(table) == 3 + 17
+    document = json.loads(explained.to_json())
+    assert document["conforms"] is False
+    assert document["counts"] == {"Violation": 17, "Warning": 0, "Info": 0}
+    assert {"shape": "shape:TestPersonShape → rdfs:label", "path": "rdfs:label",
+            "severity": "Violation", "count": 1} in document["groups"]  # fmt: skip
+    assert document["prefixes"]["schema"] == SCHEMA
+    assert all(r["file"] and isinstance(r["line"], int) for r in document["results"])
+    tsv = explained.to_tsv().splitlines()
+    assert len(tsv) == 18
+    assert all(line.count("\t") == 11 for line in tsv)
+    frame = explained.to_dataframe()
+    assert str(frame["line"].dtype) == "Int64"
+    assert frame["shape_name"].str.contains("_:").sum() == 0
+    page = explained._repr_html_()
+    assert "<th>shape</th><th>path</th><th>severity</th><th>count</th>" in page
+
+
+def test_an_unattributed_graph_and_a_khmer_date_are_located(resources: Path) -> None:
+    """Checks outside SHACL are explained too: a graph at its opening line, a date at its own."""
+    khmer = resources / "khmer" / "meeting-wrong-waning-day.ttl"
+    kg = accsm_kg.load(VALIDATE / "unattributed.trig", khmer, include_bundled=False)
+    shapes = VALIDATE / "shapes.ttl"
+    report = explain(kg.validate(shapes), kg, shapes)
+    graph = next(v for v in report if v.constraint == accsm_kg.validate.ATTRIBUTION_CHECK)
+    assert (graph.file, graph.line) == (str((VALIDATE / "unattributed.trig").resolve()), 5)
+    date = next(v for v in report if v.constraint == accsm_kg.validate.KHMER_DATE_CHECK)
+    text = khmer.read_text(encoding="utf-8")
+    assert (date.file, date.line) == (str(khmer.resolve()), line_of(text, "accsm:khmerDate"))
+    assert date.shape_name == "shape:KhmerDateAgreesWithDate → accsm:khmerDate"
+    assert str(date.hint).startswith("correct accsm:khmerDate")
+
+
+def test_a_report_without_results_is_left_alone(broken_kg: KnowledgeGraph) -> None:
+    """A report that conforms comes back unchanged; its groups are none."""
+    report = ValidationReport(True, (), Graph())
+    assert explain(report, broken_kg) is report
+    assert report.groups() == []
+    assert json.loads(report.to_json())["results"] == []
+    assert report.to_tsv() == "\t".join(report.to_dataframe().columns) + "\n"
+
+
+def test_an_unexplained_report_names_no_blank_node(broken_kg: KnowledgeGraph) -> None:
+    """Before explain, a blank property shape shows as its path, never as a blank-node id."""
+    from accsm_kg.validate import validate_graph
+
+    shapes = Graph().parse(VALIDATE / "shapes.ttl")
+    text = str(validate_graph(broken_kg.union(), shapes, namespaces=broken_kg.namespaces))
+    assert "_:" not in text
+    assert "(unnamed shape) → ^schema:subEvent: 1 violation" in text

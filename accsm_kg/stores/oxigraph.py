@@ -10,7 +10,7 @@ with a timeout runs in a child process, killed when the time is up.
 >>> with loading(store) as batch:
 ...     facts = [fact for path in ontology_paths() for fact in batch.add(path)]
 >>> len(store.graph_names())
-2
+4
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 >>> store = RdflibStore()
 >>> store.add_files(parse_files(ontology_paths()))
 >>> len(store.graph_names())
-2
+4
 """
 
 from __future__ import annotations

@@ -1,0 +1,204 @@
+"""OWL reasoning: HermiT and Pellet find the bundled graph consistent, and each broken fixture
+gives its own finding, explained axiom by axiom."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+import accsm_kg
+from accsm_kg.cli import main
+from accsm_kg.errors import OptionError
+from accsm_kg.reasoning import check, reasoning_copy
+
+FIXTURES = Path(__file__).parent / "resources" / "reasoning"
+ACCSM = "https://w3id.org/accsm-kg/ontology#"
+KG = "https://w3id.org/accsm-kg/id/"
+ORG = "http://www.w3.org/ns/org#"
+
+# fixture: (what is involved, words the explanation must hold)
+INCONSISTENT = {
+    "country-as-agency": ([KG + "cambodia", ACCSM + "Country", ORG + "Organization"], "disjoint"),
+    "accsm-as-country": ([KG + "accsm", ACCSM + "Country"], "disjoint"),
+    "work-plan-as-source": ([ACCSM + "WorkPlan", ACCSM + "SourceDocument"], "disjoint"),
+    "person-as-organisation": ([KG + "chhy-vichara", ORG + "Organization"], "disjoint"),
+    "initiative-as-work-plan": ([ACCSM + "Initiative", ACCSM + "WorkPlan"], "disjoint"),
+    "agency-as-framework": (
+        [ACCSM + "GovernmentAgency", ACCSM + "CooperationFramework"],
+        "disjoint",
+    ),
+    "delegation-of-two-countries": ([ACCSM + "delegationOf"], "has at most one value"),
+    "delegation-sent-by-two-agencies": ([ACCSM + "sentBy"], "has at most one value"),
+    "delegation-with-two-heads": ([ACCSM + "headOfDelegation"], "has at most one value"),
+    "chairmanship-of-two-countries": ([ACCSM + "chairCountry"], "has at most one value"),
+    "delegation-of-two-sizes": ([ACCSM + "delegationSize"], "has at most one value"),
+    "work-plan-succeeds-itself": ([ACCSM + "succeeds"], "never holds both ways"),
+    "work-plans-succeed-each-other": ([ACCSM + "succeeds"], "never holds both ways"),
+    "two-successors": ([ACCSM + "succeeds"], "from at most one thing"),
+    "succeeded-by-its-successor": ([ACCSM + "succeededBy", ACCSM + "succeeds"], "inverse"),
+    "plus-three-of-itself": ([ACCSM + "plusThreeOf"], "never holds both ways"),
+    "agenda-item-concerns-a-country": ([ACCSM + "concerns", ACCSM + "Country"], "every value of"),
+    "country-contributes-to-vision": ([ACCSM + "contributesTo", ACCSM + "Country"], "whatever has"),
+}
+
+
+def _check(name: str, reasoner: str = "hermit") -> accsm_kg.reasoning.CheckReport:
+    kg = accsm_kg.load(FIXTURES / f"{name}.ttl")
+    return kg.check(reasoner=reasoner)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("reasoner", ["hermit", "pellet"])
+def test_the_bundled_graph_is_consistent(reasoner: str) -> None:
+    """Both reasoners find the bundled ontology and data consistent, every class satisfiable."""
+    report = accsm_kg.load().check(reasoner=reasoner)  # type: ignore[arg-type]
+    assert report.ok, str(report)
+    assert report.consistent
+    assert report.unsatisfiable == ()
+    assert report.findings == ()
+
+
+def test_a_country_that_is_an_agency_is_explained() -> None:
+    """Disjoint classes sharing an individual: the finding names it, its classes and the axiom."""
+    report = _check("country-as-agency")
+    assert not report.consistent
+    [finding] = report.findings
+    assert finding.kind == "inconsistent"
+    assert finding.message == "the graph contradicts itself about Cambodia (kg:cambodia)"
+    assert (
+        "Cambodia (kg:cambodia) is a Government agency (accsm:GovernmentAgency)" in finding.because
+    )
+    assert "Cambodia (kg:cambodia) is a Country (accsm:Country)" in finding.because
+    assert any(
+        line.startswith("Organization (org:Organization) and Country (accsm:Country) are disjoint")
+        for line in finding.because
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(INCONSISTENT))
+def test_each_axiom_catches_its_broken_fixture(name: str) -> None:
+    """Every disjointness, characteristic and range of the ontology has data it refuses."""
+    involved, words = INCONSISTENT[name]
+    report = _check(name)
+    assert not report.consistent, f"{name}: HermiT found no contradiction"
+    [finding] = report.findings
+    assert finding.kind == "inconsistent"
+    assert {URIRef(t) for t in involved} <= set(finding.terms), finding.terms
+    assert any(words in line for line in finding.because), finding.because
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["delegation-of-two-countries", "two-successors"])
+def test_pellet_finds_what_hermit_finds(name: str) -> None:
+    """Pellet agrees with HermiT on the broken fixtures."""
+    assert not _check(name, "pellet").consistent
+
+
+@pytest.mark.parametrize("reasoner", ["hermit", "pellet"])
+def test_an_unsatisfiable_class_is_named(reasoner: str) -> None:
+    """A class below two disjoint classes can have no member; the report names it and why."""
+    report = _check("country-agency-class", reasoner)
+    assert report.consistent
+    assert report.unsatisfiable == (URIRef(ACCSM + "CountryAgency"),)
+    [finding] = report.findings
+    assert finding.kind == "unsatisfiable"
+    assert finding.message.startswith("Country agency (accsm:CountryAgency) can have no member")
+    assert "every Country agency (accsm:CountryAgency) is a Country (accsm:Country)" in (
+        finding.because
+    )
+
+
+def test_the_copy_maps_datatypes_and_leaves_the_data_alone() -> None:
+    """xsd:date becomes xsd:dateTime and xsd:gYear a string on the copy; the graph is unchanged."""
+    data = Graph()
+    meeting, plan = URIRef(KG + "m"), URIRef(KG + "p")
+    data.add(
+        (meeting, URIRef("https://schema.org/startDate"), Literal("2020-11-02", datatype=XSD.date))
+    )
+    data.add((plan, URIRef(ACCSM + "startYear"), Literal("2021", datatype=XSD.gYear)))
+    before = set(data)
+    copy, mapped = reasoning_copy(data)
+    assert set(data) == before
+    assert Literal("2020-11-02T00:00:00", datatype=XSD.dateTime) in set(copy.objects())
+    assert Literal("2021", datatype=XSD.string) in set(copy.objects())
+    assert mapped == {str(XSD.date): 1, str(XSD.gYear): 1}
+
+
+def test_the_copy_declares_other_vocabularies_terms_as_they_do() -> None:
+    """Terms of ORG and schema.org get the kind their vocabularies give, and their superclasses."""
+    copy, _ = reasoning_copy(accsm_kg.load().union())
+    assert (
+        URIRef(ORG + "FormalOrganization"),
+        RDFS.subClassOf,
+        URIRef(ORG + "Organization"),
+    ) in copy
+    assert (URIRef(ORG + "holds"), RDF.type, OWL.ObjectProperty) in copy
+    assert (URIRef("https://schema.org/attendee"), RDF.type, OWL.ObjectProperty) in copy
+    assert not list(copy.triples((None, OWL.imports, None)))
+    assert list(copy.subjects(RDF.type, OWL.AllDifferent))
+
+
+def test_the_ontology_alone_says_nothing_of_other_vocabularies() -> None:
+    """No term of another vocabulary is typed or given an axiom in the ontology files, but in
+    the import module, which copies its vocabularies (see the next test)."""
+    from accsm_kg.resources import BASE_IRI, ontology_paths
+
+    for path in ontology_paths():
+        if path.name == "imports.ttl":
+            continue
+        graph = Graph().parse(path)
+        foreign = {
+            (s, p)
+            for s, p, _ in graph
+            if isinstance(s, URIRef)
+            and not str(s).startswith(BASE_IRI)
+            and p not in (RDFS.label, URIRef("http://www.w3.org/2004/02/skos/core#definition"))
+        }
+        assert not foreign, f"{path.name}: {sorted(foreign)[:5]}"
+
+
+def test_an_unknown_reasoner_is_refused() -> None:
+    with pytest.raises(OptionError, match="hermit, pellet"):
+        check(Graph(), reasoner="fact++")  # type: ignore[arg-type]
+
+
+def test_the_check_command_exits_by_its_verdict() -> None:
+    """`accsm-kg check` exits 0 on the bundled data, 1 with the finding on a broken file."""
+    runner = CliRunner()
+    done = runner.invoke(main, ["check"])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("HermiT: consistent, every class satisfiable")
+    broken = runner.invoke(main, ["check", str(FIXTURES / "country-as-agency.ttl"), "-f", "json"])
+    assert broken.exit_code == 1
+    found = json.loads(broken.output)
+    assert found["consistent"] is False
+    assert found["findings"][0]["terms"][0] == KG + "cambodia"
+
+
+def test_the_check_command_refuses_an_empty_selection() -> None:
+    done = CliRunner().invoke(main, ["check", "--no-bundled"])
+    assert done.exit_code == 2
+    assert "nothing to check" in done.output
+
+
+def test_the_import_module_is_current_and_copied_unchanged() -> None:
+    """ontology/imports.ttl holds what import_module gives today, each triple as its vocabulary
+    has it; when the data start using another term of another vocabulary, this fails."""
+    from accsm_kg.reasoning import IMPORTS_IRI, _vocabulary_of, import_module
+    from accsm_kg.resources import bundled_root
+
+    path = bundled_root() / "ontology" / "imports.ttl"
+    held = {t for t in Graph().parse(path) if t[0] != URIRef(IMPORTS_IRI)}
+    wanted = set(import_module(accsm_kg.load().union()))
+    missing, extra = sorted(wanted - held)[:3], sorted(held - wanted)[:3]
+    assert held == wanted, (
+        "ontology/imports.ttl is out of date: write to it "
+        f"accsm_kg.reasoning.imports_turtle(load().union(), modified=today); {missing=}, {extra=}"
+    )
+    copied = {(s, p, o) for s, p, o in held if (s, p, o) in _vocabulary_of(s)}  # type: ignore[arg-type]
+    assert held == copied, sorted(held - copied)[:3]
