@@ -32,7 +32,7 @@ from .docs import build_docs
 from .errors import AccsmKgError, BindingError, EmptyFileError, QueryFormError
 from .knowledge_graph import KnowledgeGraph, load
 from .loading import decode
-from .publish import FORMATS
+from .publish import FORMATS, atomic_write
 from .queries import named_queries
 from .release import make_release
 from .results import Rows
@@ -168,6 +168,15 @@ def _data_options(command: F) -> F:
         "--no-bundled",
         is_flag=True,
         help="Do not load the bundled ontology and data, only the files given.",
+    )(command)
+
+
+def _reason_option(command: F) -> F:
+    """Add --reason: materialise the OWL 2 RL inferences first, into their own graph."""
+    return click.option(
+        "--reason",
+        is_flag=True,
+        help="Add the OWL 2 RL inferences first (kg.reason()), in a named graph of their own.",
     )(command)
 
 
@@ -553,6 +562,45 @@ def report_command(
     sys.exit(1 if found.errors else 0)
 
 
+@main.command("reason")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--no-bundled", is_flag=True, help="Reason over PATHS only, without the bundled data."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["reasonable", "owlrl"]),
+    default="reasonable",
+    show_default=True,
+    help="reasonable: a fast OWL 2 RL reasoner in Rust; owlrl: RDFLib's pure-Python reference.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the inferred triples to this Turtle file (replaced atomically).",
+)
+@_errors_exit_2
+def reason_command(
+    paths: tuple[Path, ...], no_bundled: bool, engine: str, output: Path | None
+) -> None:
+    """Infer with the OWL 2 RL rules what the bundled data, plus PATHS, entail but do not state.
+
+    Prints how many triples were inferred; with -o, writes them as Turtle. `dump --reason` and
+    `release --reason` publish them beside the asserted triples, in a graph of their own.
+    """
+    if no_bundled and not paths:
+        raise click.UsageError("nothing to reason over: give PATHS, or leave out --no-bundled")
+    kg = load(*paths, include_bundled=not no_bundled)
+    added = kg.reason(engine="owlrl" if engine == "owlrl" else "reasonable")
+    if output is not None:
+        inferred = kg.construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": added.graph}
+        )
+        atomic_write(output, inferred.serialize(format="turtle").encode("utf-8"))
+    click.echo(str(added))
+
+
 @main.command()
 @click.option(
     "-o",
@@ -570,11 +618,16 @@ def report_command(
     help="By default the one the suffix of --output names (.ttl, .nt, .nq, .trig, .jsonld). "
     "N-Quads, TriG and JSON-LD keep one named graph per source file.",
 )
+@_reason_option
 @_data_options
 @_errors_exit_2
-def dump(output: Path, format_: str | None, data: tuple[Path, ...], no_bundled: bool) -> None:
+def dump(
+    output: Path, format_: str | None, reason: bool, data: tuple[Path, ...], no_bundled: bool
+) -> None:
     """Write the knowledge graph to a file."""
     kg = _load(data, no_bundled)
+    if reason:
+        click.echo(str(kg.reason()), err=True)
     path = kg.dump(output, format_)
     click.echo(f"wrote {len(kg):,} triples to {path}", err=True)
 
@@ -689,6 +742,7 @@ def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
     default=None,
     help="Parse every file back with rapper too (default: when it is installed).",
 )
+@_reason_option
 @_data_options
 @_errors_exit_2
 def release_command(
@@ -697,6 +751,7 @@ def release_command(
     issued: Any,
     base_url: str | None,
     rapper: bool | None,
+    reason: bool,
     data: tuple[Path, ...],
     no_bundled: bool,
 ) -> None:
@@ -705,8 +760,11 @@ def release_command(
     The same graph, version and date give byte-identical files. Every file is parsed back with
     rdflib, Oxigraph and rapper before the release is written.
     """
+    kg = _load(data, no_bundled)
+    if reason:
+        click.echo(str(kg.reason()), err=True)
     made = make_release(
-        _load(data, no_bundled),
+        kg,
         output,
         version=version,
         issued=issued.date() if issued is not None else None,

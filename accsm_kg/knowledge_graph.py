@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -32,10 +33,12 @@ from .errors import (
     UnknownQueryError,
     UnsupportedShapesError,
 )
-from .loading import FileFacts, expand_paths, imports_needed, parse_file
+from .inference import Engine as RuleEngine
+from .inference import owl_rl
+from .loading import FileFacts, ParsedFile, expand_paths, imports_needed, parse_file
 from .publish import format_for, resolve_format
 from .queries import NamedQuery, expand_iri, named_queries
-from .reasoning import CheckReport, Reasoner
+from .reasoning import CheckReport, Inferences, Reasoner
 from .reasoning import check as check_consistency
 from .report import QualityReport, quality_report
 from .resources import INFERRED_GRAPH_BASE, bundled_paths, check_path, graph_iri, shapes_paths
@@ -82,7 +85,6 @@ PREFIXES: dict[str, str] = {
     "shape": "https://w3id.org/accsm-kg/shapes#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
-    "vann": "http://purl.org/vocab/vann/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     # the assertion graphs of the bundled data (see data/provenance.trig)
     "source": "https://w3id.org/accsm-kg/graph/source/",
@@ -238,6 +240,14 @@ class KnowledgeGraph:
         prepared.expect(called, *forms)
         return prepared
 
+    def _over(self, prepared: PreparedQuery, inferred: bool) -> PreparedQuery:
+        """Restrict a query to the asserted graphs when ``inferred`` is false."""
+        if inferred:
+            return prepared
+        graphs = [str(g) for g in self.graphs()]
+        asserted = [g for g in graphs if not g.startswith(INFERRED_GRAPH_BASE)]
+        return prepared if asserted == graphs else prepared.over(asserted)
+
     def _timeout(self, timeout: float | None) -> float | None:
         check_timeout(timeout)
         return timeout if timeout is not None else self.query_timeout
@@ -248,6 +258,7 @@ class KnowledgeGraph:
         bindings: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        inferred: bool = True,
     ) -> Rows:
         """Run a SELECT query; ``bindings`` give values to its variables.
 
@@ -258,7 +269,9 @@ class KnowledgeGraph:
         (each combination, for several lists) come one after the other. The prefixes in
         :attr:`prefixes` may be used without ``PREFIX`` declarations. Past ``timeout`` seconds
         (default :attr:`query_timeout`), :class:`QueryTimeoutError` is raised; so for
-        :meth:`ask`, :meth:`construct` and :meth:`update`.
+        :meth:`ask`, :meth:`construct` and :meth:`update`. ``inferred=False`` leaves out the
+        graphs of a reasoner's inferences (:meth:`reason`); so for :meth:`ask` and
+        :meth:`construct`.
 
         >>> kg = load()
         >>> rows = kg.query("SELECT ?c ?code WHERE { ?c accsm:isoCode ?code }",
@@ -266,7 +279,7 @@ class KnowledgeGraph:
         >>> [str(r.code) for r in rows]
         ['KH', 'JP']
         """
-        prepared = self._prepare(sparql, "query", "SELECT")
+        prepared = self._over(self._prepare(sparql, "query", "SELECT"), inferred)
         limit = self._timeout(timeout)
         variables: list[str] = []
         rows: list[Any] = []
@@ -290,9 +303,10 @@ class KnowledgeGraph:
         bindings: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        inferred: bool = True,
     ) -> bool:
         """Run an ASK query."""
-        prepared = self._prepare(sparql, "ask", "ASK")
+        prepared = self._over(self._prepare(sparql, "ask", "ASK"), inferred)
         limit = self._timeout(timeout)
         return any(
             self.store.ask(prepared, combination, timeout=limit)
@@ -305,12 +319,13 @@ class KnowledgeGraph:
         bindings: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        inferred: bool = True,
     ) -> Graph:
         """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound.
 
         With a list bound, the graph holds the triples made for each value.
         """
-        prepared = self._prepare(sparql, "construct", "CONSTRUCT", "DESCRIBE")
+        prepared = self._over(self._prepare(sparql, "construct", "CONSTRUCT", "DESCRIBE"), inferred)
         limit = self._timeout(timeout)
         graph = Graph()
         for combination in expand_bindings(bind(prepared, bindings)):
@@ -351,11 +366,19 @@ class KnowledgeGraph:
         """The shipped competency queries, by name."""
         return named_queries()
 
-    def named_query(self, name: str, /, *, timeout: float | None = None, **bindings: Any) -> Rows:
+    def named_query(
+        self,
+        name: str,
+        /,
+        *,
+        timeout: float | None = None,
+        inferred: bool = True,
+        **bindings: Any,
+    ) -> Rows:
         """Run a named competency query; other keyword arguments bind its parameters.
 
         Strings are converted by each parameter's kind, so ``country="kg:cambodia"`` binds an IRI.
-        ``timeout`` is as for :meth:`query`.
+        ``timeout`` and ``inferred`` are as for :meth:`query`.
         """
         try:
             named = named_queries()[name]
@@ -368,7 +391,7 @@ class KnowledgeGraph:
             for key, value in bindings.items()
         }
         self._prepare(named.sparql, "named_query", "SELECT")
-        return self.query(named.sparql, terms, timeout=timeout)
+        return self.query(named.sparql, terms, timeout=timeout, inferred=inferred)
 
     def why(
         self, subject: Any, predicate: Any, object: Any, /, *, timeout: float | None = None
@@ -415,6 +438,33 @@ class KnowledgeGraph:
         ()
         """
         return quality_report(self)
+
+    def reason(self, profile: str = "owl-rl", *, engine: RuleEngine = "reasonable") -> Inferences:
+        """Materialise what the OWL 2 RL rules entail into a named graph of its own.
+
+        The rules run over what is asserted (the ontology, its imported terms and the data;
+        earlier inferences are replaced), and only what they add is kept
+        (:func:`accsm_kg.inference.owl_rl`). The graph is
+        ``https://w3id.org/accsm-kg/graph/inferred/owl-rl``: queries read it unless given
+        ``inferred=False``, and a release writes it to a file of its own. ``engine`` is
+        ``"reasonable"`` (fast) or ``"owlrl"`` (the pure-Python reference); both give the same
+        triples.
+
+        >>> kg = load()
+        >>> added = kg.reason()
+        >>> kg.ask("ASK { kg:accsm-work-plan-2016-2020 accsm:succeededBy ?next }")
+        True
+        >>> kg.ask("ASK { kg:accsm-work-plan-2016-2020 accsm:succeededBy ?next }", inferred=False)
+        False
+        """
+        if profile != "owl-rl":
+            raise OptionError(f"the only reasoning profile is 'owl-rl', not {profile!r}")
+        started = time.monotonic()
+        asserted = self.union(inferred=False)
+        found = owl_rl(asserted, engine=engine)
+        graph = URIRef(INFERRED_GRAPH_BASE + "/owl-rl")
+        self.store.add_files([ParsedFile(Path(profile), graph, found)])
+        return Inferences(graph, len(asserted), len(found), time.monotonic() - started)
 
     def check(self, *, reasoner: Reasoner = "hermit", explain: bool = True) -> CheckReport:
         """Ask an OWL reasoner whether the graph is consistent and every class satisfiable.

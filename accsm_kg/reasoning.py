@@ -58,7 +58,15 @@ from .resources import (
     vocabulary_paths,
 )
 
-__all__ = ["REASONERS", "CheckReport", "Finding", "check", "import_module", "reasoning_copy"]
+__all__ = [
+    "REASONERS",
+    "CheckReport",
+    "Finding",
+    "Inferences",
+    "check",
+    "import_module",
+    "reasoning_copy",
+]
 
 Reasoner = Choice["hermit", "pellet"]
 #: The reasoners :func:`check` can run.
@@ -109,6 +117,22 @@ class Finding:
         lines = [self.message]
         lines += [f"  because {axiom}" for axiom in self.because]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Inferences:
+    """What :meth:`~accsm_kg.KnowledgeGraph.reason` added: the graph it wrote, and figures."""
+
+    graph: URIRef
+    asserted: int
+    added: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} inferred triples from {self.asserted} asserted, in <{self.graph}> "
+            f"({self.seconds:.1f} s)"
+        )
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ import datetime as dt
 import decimal
 import itertools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, NoReturn
 from typing import Literal as TypingLiteral
@@ -97,11 +97,22 @@ class PreparedQuery:
     variables: frozenset[str]
     algebra: Query
     prefixes: tuple[tuple[str, str], ...]
+    #: The graphs the query reads, both as its default graph (their union) and as its named
+    #: graphs; ``None`` for all of them. A query that names its own dataset keeps it.
+    graphs: tuple[str, ...] | None = None
 
     @cached_property
     def full_text(self) -> str:
         """Return the query with the knowledge graph's prefixes declared, for other engines."""
         return _prologue(self.prefixes) + self.text
+
+    def over(self, graphs: Iterable[str] | None) -> PreparedQuery:
+        """Return this query restricted to ``graphs`` (see :attr:`graphs`).
+
+        >>> prepare("ASK { ?s ?p ?o }", {}).over(["urn:g"]).graphs
+        ('urn:g',)
+        """
+        return replace(self, graphs=None if graphs is None else tuple(graphs))
 
     @property
     def has_dataset(self) -> bool:

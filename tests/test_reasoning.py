@@ -52,7 +52,7 @@ def _check(name: str, reasoner: str = "hermit") -> accsm_kg.reasoning.CheckRepor
     return kg.check(reasoner=reasoner)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("reasoner", ["hermit", "pellet"])
+@pytest.mark.parametrize("reasoner", ["hermit", pytest.param("pellet", marks=pytest.mark.slow)])
 def test_the_bundled_graph_is_consistent(reasoner: str) -> None:
     """Both reasoners find the bundled ontology and data consistent, every class satisfiable."""
     report = accsm_kg.load().check(reasoner=reasoner)  # type: ignore[arg-type]
@@ -99,7 +99,7 @@ def test_pellet_finds_what_hermit_finds(name: str) -> None:
     assert not _check(name, "pellet").consistent
 
 
-@pytest.mark.parametrize("reasoner", ["hermit", "pellet"])
+@pytest.mark.parametrize("reasoner", ["hermit", pytest.param("pellet", marks=pytest.mark.slow)])
 def test_an_unsatisfiable_class_is_named(reasoner: str) -> None:
     """A class below two disjoint classes can have no member; the report names it and why."""
     report = _check("country-agency-class", reasoner)
@@ -167,6 +167,7 @@ def test_an_unknown_reasoner_is_refused() -> None:
         check(Graph(), reasoner="fact++")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_the_check_command_exits_by_its_verdict() -> None:
     """`accsm-kg check` exits 0 on the bundled data, 1 with the finding on a broken file."""
     runner = CliRunner()
@@ -202,3 +203,102 @@ def test_the_import_module_is_current_and_copied_unchanged() -> None:
     )
     copied = {(s, p, o) for s, p, o in held if (s, p, o) in _vocabulary_of(s)}  # type: ignore[arg-type]
     assert held == copied, sorted(held - copied)[:3]
+
+
+NEXT = "ASK { kg:accsm-work-plan-2016-2020 accsm:succeededBy kg:accsm-work-plan-2021-2025 }"
+INFERRED_GRAPH = URIRef("https://w3id.org/accsm-kg/graph/inferred/owl-rl")
+
+
+@pytest.mark.parametrize("store", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+def test_reason_writes_its_own_graph_that_queries_may_leave_out(store: str) -> None:
+    """OWL RL inferences land in one named graph; inferred=False answers from what is asserted."""
+    kg = accsm_kg.load(store=store)  # type: ignore[arg-type]
+    before = len(kg)
+    assert not kg.ask(NEXT)
+    added = kg.reason()
+    assert added.graph == INFERRED_GRAPH
+    assert added.asserted == before
+    assert len(kg) == before + added.added
+    assert INFERRED_GRAPH in kg.graphs()
+    assert kg.ask(NEXT)  # the inverse of accsm:succeeds, stated in the seed
+    assert not kg.ask(NEXT, inferred=False)
+    agencies = "SELECT ?a WHERE { ?a a org:Organization ; accsm:agencyOf kg:cambodia }"
+    assert kg.query(agencies)
+    assert not kg.query(agencies, inferred=False)
+    rows = kg.named_query("country-agencies", country="kg:cambodia", inferred=False)
+    assert rows == kg.named_query("country-agencies", country="kg:cambodia")
+    assert len(kg.construct("CONSTRUCT WHERE { ?s accsm:succeededBy ?o }", inferred=False)) == 0
+    assert len(kg.union(inferred=False)) == before
+
+
+@pytest.mark.slow
+def test_reasoning_again_replaces_the_earlier_inferences() -> None:
+    """reason() reads only what is asserted, so a second run gives the same graph, not more."""
+    kg = accsm_kg.load()
+    first = kg.reason()
+    size = len(kg)
+    second = kg.reason()
+    assert (second.asserted, second.added, len(kg)) == (first.asserted, first.added, size)
+
+
+@pytest.mark.slow
+def test_a_check_reads_no_inference() -> None:
+    """The reasoner's copy is of what is asserted, whatever reason() added."""
+    kg = accsm_kg.load()
+    asserted = kg.check().triples
+    kg.reason()
+    assert kg.check().triples == asserted
+
+
+def test_an_unknown_profile_is_refused() -> None:
+    with pytest.raises(OptionError, match="'owl-rl'"):
+        accsm_kg.load(include_bundled=False).reason("owl-dl")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", ["oxigraph_endpoints", "virtuoso_endpoints"])
+def test_a_server_leaves_out_inferences_when_asked(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    """On a SPARQL server, inferred=False restricts the protocol's dataset to asserted graphs."""
+    endpoints = request.getfixturevalue(server)
+    local = accsm_kg.load()
+    local.reason()
+    graphs = local.push(endpoints.update)
+    with accsm_kg.connect(endpoints.query, graphs=graphs) as remote:
+        assert remote.ask(NEXT)
+        assert not remote.ask(NEXT, inferred=False)
+
+
+@pytest.mark.slow
+def test_the_reason_command_writes_the_inferences(tmp_path: Path) -> None:
+    """`accsm-kg reason -o FILE` writes only the inferred triples, as Turtle."""
+    out = tmp_path / "inferred.ttl"
+    done = CliRunner().invoke(main, ["reason", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "inferred triples from" in done.output
+    inferred = Graph().parse(out)
+    next_plan = URIRef(KG + "accsm-work-plan-2021-2025")
+    assert (URIRef(KG + "accsm-work-plan-2016-2020"), URIRef(ACCSM + "succeededBy"), next_plan) in (
+        inferred
+    )
+    assert not set(inferred) & set(accsm_kg.load().union())
+
+
+@pytest.mark.slow
+def test_dump_and_release_keep_the_inferences_apart(tmp_path: Path) -> None:
+    """--reason puts the inferences in their own graph of a TriG dump, and file of a release."""
+    from accsm_kg.loading import parse_dataset
+
+    dump = tmp_path / "kg.trig"
+    done = CliRunner().invoke(main, ["dump", "--reason", "-o", str(dump)])
+    assert done.exit_code == 0, done.output
+    graphs = {part.graph for part in parse_dataset(dump)}
+    assert INFERRED_GRAPH in graphs
+    released = CliRunner().invoke(
+        main, ["release", "--reason", "--version", "1.0.0", "-o", str(tmp_path / "r")]
+    )
+    assert released.exit_code == 0, released.output
+    assert (tmp_path / "r" / "1.0.0" / "accsm-kg-inferred.ttl").is_file() or any(
+        tmp_path.glob("r/**/accsm-kg-inferred.ttl")
+    )

@@ -582,6 +582,12 @@ def _query(store: ox.Store, query: PreparedQuery, bindings: Mapping[str, Identif
     text = inline_bindings(query, bindings) if bindings else query.full_text
     try:
         with _engine_errors():
+            if query.graphs is not None and not query.has_dataset:
+                default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+                    ox.NamedNode(g) for g in query.graphs
+                ]
+                named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in query.graphs]
+                return store.query(text, default_graph=default, named_graphs=named)
             # without FROM, the default graph is the union of the named graphs, as on rdflib
             return store.query(text, use_default_graph_as_union=not query.has_dataset)
     except SyntaxError as error:  # our parser accepted it: a dialect difference

@@ -156,12 +156,24 @@ class RdflibStore(Store):
         else:
             algebra = query.algebra
 
+        dataset = self._dataset if query.graphs is None else self._only(query.graphs)
+
         def work() -> T:
             with _engine("query"):
-                return read(self._dataset.query(algebra))
+                return read(dataset.query(algebra))
 
         with quiet_rdflib_terms():  # the terms of an answer from a child are made again here
             return run_in_child(work, timeout)
+
+    def _only(self, graphs: Sequence[str]) -> Dataset:
+        """Return a copy of the dataset holding only ``graphs`` (a query's restriction)."""
+        kept = Dataset(default_union=True)
+        for name in graphs:
+            source = self._dataset.graph(URIRef(name))
+            target = kept.graph(URIRef(name))
+            for triple in source:
+                target.add(triple)
+        return kept
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
         """Run SPARQL Update with rdflib's engine; a failed or timed-out update changes nothing.

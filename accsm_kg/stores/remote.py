@@ -31,6 +31,9 @@ from ..sparql import PreparedQuery, inline_bindings
 from ..terms import from_sparql_json, is_valid_iri, to_sparql
 from .base import COUNT_TRIPLES, Quad, Store
 
+#: A graph no dataset holds: the default graph of a query restricted to no graph at all.
+_NO_GRAPH = "https://w3id.org/accsm-kg/graph/none"
+
 if TYPE_CHECKING:
     import httpx
 
@@ -123,12 +126,16 @@ class RemoteStore(Store):
             return _checked(response, url)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _dataset(self, own: bool = False) -> dict[str, list[str]]:
+    def _dataset(
+        self, own: bool = False, among: Sequence[str] | None = None
+    ) -> dict[str, list[str]]:
         # a query naming its own dataset (FROM, FROM NAMED: ``own``) keeps it: the protocol
-        # would otherwise replace it by ours
+        # would otherwise replace it by ours; ``among`` restricts ours to those graphs
         if own:
             return {}
         graphs = self.graphs if self.graphs is not None else self._server_graphs()
+        if among is not None:
+            graphs = [g for g in graphs if g in set(among)] or [_NO_GRAPH]
         if not graphs:
             return {}
         return {"default-graph-uri": graphs, "named-graph-uri": graphs}
@@ -168,7 +175,7 @@ class RemoteStore(Store):
         text = inline_bindings(query, bindings)
         return self._post(
             self.query_url,
-            {"query": text, **self._dataset(query.has_dataset)},
+            {"query": text, **self._dataset(query.has_dataset, query.graphs)},
             accept,
             retry=True,
             timeout=timeout,
