@@ -65,6 +65,7 @@ __all__ = [
     "Inferences",
     "check",
     "import_module",
+    "inference_description",
     "reasoning_copy",
 ]
 
@@ -133,6 +134,27 @@ class Inferences:
             f"{self.added} inferred triples from {self.asserted} asserted, in <{self.graph}> "
             f"({self.seconds:.1f} s)"
         )
+
+
+def inference_description(graph: URIRef, engine: str, added: int) -> Graph:
+    """Return the description of a graph of OWL 2 RL inferences, as the graph's own statements.
+
+    Like every graph of the project's, it says where its statements come from: the project
+    infers them (``prov:wasAttributedTo``), at the confidence ``concept:confidence-inferred``.
+    """
+    described = Graph()
+    project = URIRef(ID_BASE + "accsm-kg-project")
+    described.add((graph, RDF.type, URIRef(ONTOLOGY_IRI + "#AssertionGraph")))
+    described.add((graph, PROV.wasAttributedTo, project))
+    described.add(
+        (graph, URIRef(ONTOLOGY_IRI + "#confidence"), URIRef(CONCEPT_BASE + "confidence-inferred"))
+    )
+    text = (
+        f"{added} statements that the OWL 2 RL rules infer from the ontology, its imported terms "
+        f"and the data, computed by {engine} (accsm-kg reason)."
+    )
+    described.add((graph, DCTERMS.description, Literal(text, lang="en")))
+    return described
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ def test_reason_writes_its_own_graph_that_queries_may_leave_out(store: str) -> N
     added = kg.reason()
     assert added.graph == INFERRED_GRAPH
     assert added.asserted == before
-    assert len(kg) == before + added.added
+    assert len(kg) == before + added.added + 4  # and the four that describe the graph
     assert INFERRED_GRAPH in kg.graphs()
     assert kg.ask(NEXT)  # the inverse of accsm:succeeds, stated in the seed
     assert not kg.ask(NEXT, inferred=False)
@@ -302,3 +302,22 @@ def test_dump_and_release_keep_the_inferences_apart(tmp_path: Path) -> None:
     assert (tmp_path / "r" / "1.0.0" / "accsm-kg-inferred.ttl").is_file() or any(
         tmp_path.glob("r/**/accsm-kg-inferred.ttl")
     )
+
+
+def test_inferences_say_where_they_come_from_and_validation_reads_what_is_asserted() -> None:
+    """The inferred graph is described as the project's, at the confidence 'inferred'; SHACL
+    validates what is asserted unless asked, since an entailment is no curator's mistake."""
+    kg = accsm_kg.load()
+    kg.reason()
+    described = kg.query(
+        "SELECT ?who ?level WHERE { GRAPH ?g { ?g prov:wasAttributedTo ?who ;"
+        " accsm:confidence ?level } }",
+        {"g": INFERRED_GRAPH},
+    )
+    assert [(str(r.who), str(r.level)) for r in described] == [
+        (KG + "accsm-kg-project", "https://w3id.org/accsm-kg/concept/confidence-inferred")
+    ]
+    assert kg.validate().conforms
+    with_inferences = kg.validate(inferred=True)
+    # dcterms:alternative is a subproperty of dcterms:title: the study gets a second English title
+    assert {v.path for v in with_inferences} == {URIRef("http://purl.org/dc/terms/title")}

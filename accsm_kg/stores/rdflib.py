@@ -156,7 +156,8 @@ class RdflibStore(Store):
         else:
             algebra = query.algebra
 
-        dataset = self._dataset if query.graphs is None else self._only(query.graphs)
+        narrowed = query.graphs is not None and not query.has_dataset
+        dataset = self._only(query.graphs or ()) if narrowed else self._dataset
 
         def work() -> T:
             with _engine("query"):
