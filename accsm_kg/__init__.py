@@ -30,6 +30,7 @@ from .errors import (
     QueryFormError,
     QueryTimeoutError,
     ReadOnlyStoreError,
+    ReasonerError,
     ReleaseError,
     RemoteError,
     RemoteHTTPError,
@@ -51,10 +52,12 @@ from .errors import (
 from .knowledge_graph import PREFIXES, KnowledgeGraph, connect, load
 from .publish import DumpFormat
 from .queries import NamedQuery, Parameter, named_queries
+from .reasoning import CheckReport, Inferences
 from .release import Release, make_release
+from .report import QualityReport
 from .results import Row, Rows
 from .stores import OxigraphStore, RdflibStore, RemoteStore, Store, StoreName
-from .validate import ValidationReport, Violation
+from .validate import ValidationReport, Violation, ViolationGroup
 
 __version__ = _version("accsm-kg")
 
@@ -66,6 +69,7 @@ __all__ = [
     "BindingError",
     "BlankNodeLimitError",
     "CanonicalFormWarning",
+    "CheckReport",
     "CurationError",
     "DumpError",
     "DumpFormat",
@@ -76,6 +80,7 @@ __all__ = [
     "GraphConflictError",
     "GraphDiff",
     "ImportNotFoundError",
+    "Inferences",
     "InvalidLiteralError",
     "KnowledgeGraph",
     "LoadError",
@@ -87,11 +92,13 @@ __all__ = [
     "OptionError",
     "OxigraphStore",
     "Parameter",
+    "QualityReport",
     "QueryError",
     "QueryFormError",
     "QueryTimeoutError",
     "RdflibStore",
     "ReadOnlyStoreError",
+    "ReasonerError",
     "Release",
     "ReleaseError",
     "RemoteError",
@@ -117,6 +124,7 @@ __all__ = [
     "UnsupportedShapesError",
     "ValidationReport",
     "Violation",
+    "ViolationGroup",
     "__version__",
     "build_docs",
     "connect",

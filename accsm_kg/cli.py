@@ -32,7 +32,7 @@ from .docs import build_docs
 from .errors import AccsmKgError, BindingError, EmptyFileError, QueryFormError
 from .knowledge_graph import KnowledgeGraph, load
 from .loading import decode
-from .publish import FORMATS, atomic_write
+from .publish import FORMATS, atomic_write, format_for, resolve_format
 from .queries import named_queries
 from .release import make_release
 from .results import Rows
@@ -625,6 +625,11 @@ def dump(
     output: Path, format_: str | None, reason: bool, data: tuple[Path, ...], no_bundled: bool
 ) -> None:
     """Write the knowledge graph to a file."""
+    if reason and resolve_format(format_ or format_for(output)) not in ("nquads", "trig", "jsonld"):
+        raise click.UsageError(
+            "--reason keeps the inferences in a named graph of their own: dump to N-Quads, TriG "
+            "or JSON-LD (.nq, .trig, .jsonld), or use `accsm-kg reason -o FILE` for them alone"
+        )
     kg = _load(data, no_bundled)
     if reason:
         click.echo(str(kg.reason()), err=True)

@@ -36,7 +36,7 @@ from .errors import (
 )
 from .inference import Engine as RuleEngine
 from .inference import owl_rl
-from .loading import FileFacts, ParsedFile, expand_paths, imports_needed, parse_file
+from .loading import FileFacts, expand_paths, imports_needed, parse_file
 from .publish import format_for, resolve_format
 from .queries import NamedQuery, expand_iri, named_queries
 from .reasoning import CheckReport, Inferences, Reasoner, inference_description
@@ -476,7 +476,7 @@ class KnowledgeGraph:
         graph = URIRef(INFERRED_GRAPH_BASE + "/owl-rl")
         added = len(found)
         found += inference_description(graph, engine, added)
-        self.store.add_files([ParsedFile(Path(profile), graph, found)])
+        self.store.put_generated(graph, found)
         return Inferences(graph, len(asserted), added, time.monotonic() - started)
 
     def check(self, *, reasoner: Reasoner = "hermit", explain: bool = True) -> CheckReport:

@@ -70,6 +70,8 @@ __all__ = [
 ]
 
 Reasoner = Choice["hermit", "pellet"]
+#: How long Pellet may take over one command before it is given up.
+REASONER_SECONDS = 600
 #: The reasoners :func:`check` can run.
 REASONERS: tuple[Reasoner, ...] = ("hermit", "pellet")
 
@@ -272,9 +274,14 @@ def _mapped_literal(value: Literal, counts: dict[str, int]) -> Literal:
     if datatype is None or datatype in OWL2_DATATYPES:
         return value
     counts[str(datatype)] = counts.get(str(datatype), 0) + 1
-    if datatype == XSD.date:
-        return Literal(f"{value}T00:00:00", datatype=XSD.dateTime)
+    day = _DAY.match(str(value)) if datatype == XSD.date else None
+    if day is not None:
+        return Literal(f"{day.group(1)}T00:00:00{day.group(2) or ''}", datatype=XSD.dateTime)
     return Literal(str(value), datatype=XSD.string)
+
+
+#: An xsd:date, with its time zone if it has one.
+_DAY = re.compile(r"^(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?$")
 
 
 def _kind(term: URIRef, graph: Graph, vocabularies: Graph) -> URIRef | None:
@@ -468,14 +475,18 @@ def reasoning_copy(graph: Graph) -> tuple[Graph, dict[str, int]]:
 
 
 def _is_datatype(term: URIRef) -> bool:
-    return str(term).startswith(str(XSD)) or term in OWL2_DATATYPES
+    return str(term).startswith(str(XSD)) or term in OWL2_DATATYPES or term == RDF.langString
 
 
 def _mapped_datatype(datatype: URIRef, counts: dict[str, int]) -> URIRef | None:
     if datatype in OWL2_DATATYPES:
         return datatype
     counts[f"range {datatype}"] = counts.get(f"range {datatype}", 0) + 1
-    return XSD.dateTime if datatype == XSD.date else None
+    return _RANGES.get(datatype)
+
+
+#: What a range outside the OWL 2 datatype map becomes on the copy (others are dropped).
+_RANGES = {XSD.date: XSD.dateTime, RDF.langString: RDF.PlainLiteral}
 
 
 def _java() -> str:
@@ -498,7 +509,12 @@ def _pellet(command: str, path: Path, *options: str) -> subprocess.CompletedProc
     argv = [_java(), memory, "-cp", classpath, "pellet.Pellet", command]
     argv += ["--loader", "OWLAPIv3"] if command != "explain" else []
     argv += [*options, "--ignore-imports", str(path)]
-    return subprocess.run(argv, capture_output=True, text=True, check=False)
+    try:
+        return subprocess.run(
+            argv, capture_output=True, text=True, check=False, timeout=REASONER_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise ReasonerError(f"Pellet gave no answer in {REASONER_SECONDS} s") from None
 
 
 def _run_hermit(path: Path) -> tuple[bool, list[URIRef]]:
@@ -566,11 +582,16 @@ def check(graph: Graph, *, reasoner: Reasoner = "hermit", explain: bool = True) 
     with tempfile.TemporaryDirectory(prefix="accsm-kg-reason-") as folder:
         path = Path(folder) / "copy.nt"
         copy.serialize(destination=path, format="nt", encoding="utf-8")
+        # Pellet prints terms by their local names alone, which other terms may share (org: and
+        # foaf:Organization): it reads a copy in which each term has a name of its own
         names = _Names(graph, copy)
+        aliased = Path(folder) / "aliased.nt"
+        names.aliased(copy).serialize(destination=aliased, format="nt", encoding="utf-8")
         if reasoner == "hermit":
             consistent, unsatisfiable = _run_hermit(path)
         else:
-            consistent, unsatisfiable = _run_pellet(path, names)
+            consistent, unsatisfiable = _run_pellet(aliased, names)
+        path = aliased
         findings: list[Finding] = []
         if not consistent:
             because = _explain(path, "--inconsistent") if explain else []
@@ -588,7 +609,7 @@ def check(graph: Graph, *, reasoner: Reasoner = "hermit", explain: bool = True) 
                 )
             )
         for cls in unsatisfiable:
-            because = _explain(path, "--unsat", str(cls)) if explain else []
+            because = _explain(path, "--unsat", names.alias(cls)) if explain else []
             involved = names.terms(because)
             findings.append(
                 Finding(
@@ -614,29 +635,12 @@ def _in_words(names: _Names, axioms: list[str]) -> tuple[str, ...]:
     return tuple(names.words(axiom, axioms[:i] + axioms[i + 1 :]) for i, axiom in enumerate(axioms))
 
 
-#: Where two vocabularies share a local name, Pellet's short name means the first of these.
-_NAMESPACE_RANK = (
-    ID_BASE,
-    ONTOLOGY_IRI + "#",
-    CONCEPT_BASE,
-    BASE_IRI,
-    "http://www.w3.org/ns/org#",
-    "http://xmlns.com/foaf/0.1/",
-    "http://www.w3.org/ns/prov#",
-    "http://www.w3.org/2004/02/skos/core#",
-    "http://www.w3.org/2006/time#",
-)
-
-
-def _rank(term: URIRef) -> tuple[int, str]:
-    for rank, base in enumerate(_NAMESPACE_RANK):
-        if str(term).startswith(base):
-            return rank, str(term)
-    return len(_NAMESPACE_RANK), str(term)
-
-
 def _explain(path: Path, *options: str) -> list[str]:
-    """Return the axioms of Pellet's first explanation, one string each, as Pellet words them."""
+    """Return the axioms of Pellet's first explanation, one string each, as Pellet words them.
+
+    Pellet writes an axiom on one line, and a class expression or an n-ary axiom over several,
+    each further line indented deeper than the axiom's first.
+    """
     done = _pellet("explain", path, *options)
     lines = done.stdout.splitlines()
     try:
@@ -646,19 +650,25 @@ def _explain(path: Path, *options: str) -> list[str]:
     if "NOT ENTAILED" in lines[start]:
         return []
     axioms: list[str] = []
-    pending = ""
+    column = None
     for line in lines[start + 1 :]:
-        text = re.sub(r"^\s*\d+\)", "", line).strip()
+        numbered = re.match(r"^(\s*)(\d+)\)", line)
+        if numbered and axioms:
+            break  # a second explanation: one is enough
+        if numbered:
+            line = " " * len(numbered.group(0)) + line[len(numbered.group(0)) :]
+        text = line.strip()
         if not text:
-            if axioms or pending:
+            if axioms:
                 break
             continue
-        if re.match(r"^\d+\)", line.strip()) and axioms:
-            break  # a second explanation: one is enough
-        pending = f"{pending} {text}" if pending else text
-        if pending.count("(") <= pending.count(")"):
-            axioms.append(pending)
-            pending = ""
+        indent = len(line) - len(line.lstrip())
+        if column is None:
+            column = indent
+        if indent > column and axioms:
+            axioms[-1] += " " + text
+        else:
+            axioms.append(text)
     return axioms
 
 
@@ -666,7 +676,7 @@ _NAME = re.compile(r"[A-Za-z_][\w.-]*")
 
 
 class _Names:
-    """Words for the axioms of an explanation: prefixed names, with labels, for Pellet's names."""
+    """Words for the axioms of an explanation: names for Pellet's, with labels and prefixes."""
 
     def __init__(self, graph: Graph, copy: Graph) -> None:
         from .knowledge_graph import PREFIXES
@@ -675,12 +685,27 @@ class _Names:
         self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
         for prefix, iri in PREFIXES.items():
             self.namespaces.bind(prefix, iri, override=True)
-        local: dict[str, set[URIRef]] = {}
+        terms = sorted({t for triple in copy for t in triple if isinstance(t, URIRef)})
+        own = [t for t in terms if not _built_in(t)]
+        # the local name is kept in front of the number: Pellet's explanations fail on some
+        # copies whose names are numbers alone
+        self.aliases = {term: f"{_local(term)}_t{i}" for i, term in enumerate(own)}
+        self.back = {name: term for term, name in self.aliases.items()}
+
+    def alias(self, term: URIRef) -> str:
+        """Return the IRI that stands for ``term`` on the copy Pellet reads."""
+        return _ALIAS_BASE + self.aliases[term]
+
+    def aliased(self, copy: Graph) -> Graph:
+        """Return ``copy`` with each term of its own renamed to a unique local name."""
+        renamed = Graph()
         for triple in copy:
-            for term in triple:
-                if isinstance(term, URIRef):
-                    local.setdefault(re.split(r"[/#]", str(term))[-1], set()).add(term)
-        self.local = {name: min(terms, key=_rank) for name, terms in local.items()}
+            s, p, o = (
+                URIRef(self.alias(t)) if isinstance(t, URIRef) and t in self.aliases else t
+                for t in triple
+            )
+            renamed.add((s, p, o))
+        return renamed
 
     def label(self, term: URIRef) -> str | None:
         labels = [*self.graph.objects(term, RDFS.label), *self.graph.objects(term, SKOS.prefLabel)]
@@ -688,8 +713,8 @@ class _Names:
         return english[0] if english else (str(labels[0]) if labels else None)
 
     def term(self, name: str) -> URIRef | None:
-        """Return the IRI Pellet's short ``name`` stands for, when only one term has it."""
-        return self.local.get(name)
+        """Return the term Pellet's ``name`` stands for (``None`` for Pellet's own words)."""
+        return self.back.get(name)
 
     def short(self, term: URIRef) -> str:
         try:
@@ -731,21 +756,29 @@ class _Names:
             return text + (f" (as are {rest} other individuals)" if rest > 0 else "")
         if parts and parts[0] in _CHARACTERISTIC_WORDS and len(parts) in (2, 4):
             return f"{named(parts[-2 if len(parts) == 4 else 1])} {_CHARACTERISTIC_WORDS[parts[0]]}"
-        if len(parts) == 3:
+        if len(parts) >= 3 and parts[1] in _VERB_WORDS:
+            value = " ".join(named(part) for part in parts[2:])
+            article = "an" if value[:1].lower() in "aeiou" else "a"
+            return _VERB_WORDS[parts[1]].format(s=named(parts[0]), o=value, a=article)
+        if len(parts) == 3:  # a property assertion
             subject, verb, value = parts
-            if verb in _VERB_WORDS:
-                return _VERB_WORDS[verb].format(s=named(subject), o=named(value))
-            return f"{named(subject)} {named(verb)} {named(value)}"
+            return f"{named(subject)}, {named(verb)}: {named(value)}"
         return " ".join(named(part) for part in parts)
 
 
+def _local(term: URIRef) -> str:
+    name = re.sub(r"[^\w-]", "_", re.split(r"[/#]", str(term))[-1])
+    return name if name[:1].isalpha() else f"x{name}"
+
+
 _NARY = ("DisjointClasses", "DifferentIndividuals")
+_ALIAS_BASE = "https://accsm-kg.invalid/term#"
 _VERB_WORDS = {
-    "type": "{s} is a {o}",
-    "subClassOf": "every {s} is a {o}",
+    "type": "{s} is {a} {o}",
+    "subClassOf": "every {s} is {a} {o}",
     "subPropertyOf": "whatever is {s} something is also {o} it",
-    "domain": "whatever has a {s} is a {o}",
-    "range": "every value of {s} is a {o}",
+    "domain": "whatever has a {s} is {a} {o}",
+    "range": "every value of {s} is {a} {o}",
     "inverseOf": "{s} is the inverse of {o}",
     "disjointWith": "{s} and {o} are disjoint",
     "equivalentTo": "{s} is the same class as {o}",

@@ -152,6 +152,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["check", "--no-bundled"], "nothing to check"),
     (["report", "--no-bundled"], "nothing to report on"),
     (["reason", "--no-bundled"], "nothing to reason over"),
+    (["dump", "--reason", "-o", "@x.ttl"], "--reason keeps the inferences in a named graph"),
     (["reason", "--engine", "hermit"], "'hermit' is not one of"),
     (["reason", "-o", "@missing-folder/x.ttl"], "missing-folder"),
     (["report", "--limit", "0"], "0 is not in the range x>=1"),

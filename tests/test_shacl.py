@@ -301,7 +301,7 @@ def fault_node_kind(rng: random.Random, data: Graph, shapes: Graph) -> None:
 def fault_node(rng: random.Random, data: Graph, shapes: Graph) -> None:
     """Replace a concept by one of another scheme (sh:node with sh:hasValue)."""
     focus, path, _, value = _pick(rng, data, shapes, SH.node)
-    _swap(data, focus, path, value, URIRef(KG + rng.choice(["mode-online", "evening"])))
+    _swap(data, focus, path, value, URIRef(CONCEPT + rng.choice(["mode-online", "evening"])))
 
 
 def fault_dates(rng: random.Random, data: Graph, shapes: Graph) -> None:

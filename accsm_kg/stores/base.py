@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 Quad = tuple[Node, Node, Node, URIRef]
+#: The "file" of a graph the library made itself (the inferences of ``kg.reason()``).
+GENERATED = Path("<generated>")
 T = TypeVar("T")
 #: Counts the distinct triples of the named graphs.
 COUNT_TRIPLES = (
@@ -155,7 +157,11 @@ class Store(ABC):
         """Note which files each named graph now holds (``filled``: graph IRI to its files)."""
         sources: dict[str, dict[str, str]] = vars(self).setdefault("_sources", {})
         for graph, paths in filled.items():
-            sources[graph] = {str(path.resolve()): "" for path in paths}
+            sources[graph] = {str(path.resolve()): "" for path in paths if path != GENERATED}
+
+    def put_generated(self, graph: URIRef, triples: Graph) -> None:
+        """Replace ``graph`` with triples the library made (inferences): no file holds them."""
+        self.add_files([ParsedFile(GENERATED, graph, triples)])
 
     @abstractmethod
     def quads(self) -> Iterator[Quad]:

@@ -56,6 +56,7 @@ from ..sparql import PreparedQuery, inline_bindings
 from ..terms import from_oxigraph, to_oxigraph
 from .base import (
     COUNT_TRIPLES,
+    GENERATED,
     Loading,
     Quad,
     Solutions,
@@ -276,7 +277,7 @@ class OxigraphStore(Store):
     def _sources_of(self, filled: Mapping[str, Sequence[Path]]) -> dict[str, dict[str, str]]:
         digest = self.digest if self.path is not None else (lambda path: "")
         return {
-            graph: {str(path.resolve()): digest(path) for path in paths}
+            graph: {str(path.resolve()): digest(path) for path in paths if path != GENERATED}
             for graph, paths in filled.items()
         }
 

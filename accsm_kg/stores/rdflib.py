@@ -64,9 +64,12 @@ class RdflibStore(Store):
     def __init__(self) -> None:
         """Start empty."""
         self._dataset = Dataset(default_union=True)
+        self._changes = 0  # counts writes, so that a view of some graphs knows it is stale
+        self._view: tuple[tuple[tuple[str, ...], int, int], Dataset] | None = None
 
     def add_files(self, files: Sequence[ParsedFile]) -> None:
         """Put each file's triples into its named graph (see :meth:`Store.add_files`)."""
+        self._changes += 1
         saved: dict[URIRef, Graph] = {}
         try:
             for parsed in files:
@@ -167,13 +170,20 @@ class RdflibStore(Store):
             return run_in_child(work, timeout)
 
     def _only(self, graphs: Sequence[str]) -> Dataset:
-        """Return a copy of the dataset holding only ``graphs`` (a query's restriction)."""
+        """Return a copy of the dataset holding only ``graphs`` (a query's restriction).
+
+        The copy is kept until the store changes, so that queries after the first cost no copy.
+        """
+        key = (tuple(graphs), len(self._dataset), self._changes)
+        if self._view is not None and self._view[0] == key:
+            return self._view[1]
         kept = Dataset(default_union=True)
         for name in graphs:
             source = self._dataset.graph(URIRef(name))
             target = kept.graph(URIRef(name))
             for triple in source:
                 target.add(triple)
+        self._view = (key, kept)
         return kept
 
     def update(self, text: str, *, timeout: float | None = None) -> None:
@@ -182,6 +192,7 @@ class RdflibStore(Store):
         With a ``timeout``, the update runs on a copy in a child process (:func:`run_in_child`)
         and the quads it leaves are taken over only if it finishes in time.
         """
+        self._changes += 1
         if timeout is None:
             saved = list(self._quads_with_default())
             try:
