@@ -331,3 +331,38 @@ def test_inferences_say_where_they_come_from_and_validation_reads_what_is_assert
     with_inferences = kg.validate(inferred=True)
     # dcterms:alternative is a subproperty of dcterms:title: the study gets a second English title
     assert {v.path for v in with_inferences} == {URIRef("http://purl.org/dc/terms/title")}
+
+
+def test_time_zoned_dates_and_lang_string_ranges_are_mapped() -> None:
+    """A time-zoned xsd:date keeps its zone on the copy; an rdf:langString range is Pellet's."""
+    data = Graph()
+    data.add(
+        (
+            URIRef(KG + "m"),
+            URIRef(ACCSM + "x"),
+            Literal("2020-11-02+07:00", datatype=XSD.date, normalize=False),
+        )
+    )
+    data.add((URIRef(ACCSM + "y"), RDFS.range, RDF.langString))
+    copy, _ = reasoning_copy(data)
+    assert Literal("2020-11-02T00:00:00+07:00", datatype=XSD.dateTime) in set(copy.objects())
+    assert (URIRef(ACCSM + "y"), RDFS.range, RDF.PlainLiteral) in copy
+
+
+def test_an_explanation_names_the_term_it_means() -> None:
+    """Two vocabularies' terms of one local name (org: and foaf:Organization) stay apart."""
+    report = _check("person-as-foaf-organisation")
+    [finding] = report.findings
+    assert URIRef("http://xmlns.com/foaf/0.1/Organization") in finding.terms
+    assert URIRef(ORG + "Organization") not in finding.terms
+    assert "Chhy Vichara (kg:chhy-vichara) is a Person (foaf:Person)" in finding.because
+
+
+def test_reasoning_on_a_store_on_disk_keeps_its_inferences(tmp_path: Path) -> None:
+    """kg.reason() on an on-disk store writes its graph, which a reopened store still holds."""
+    with accsm_kg.load(path=tmp_path / "kg.ox") as kg:
+        added = kg.reason()
+        assert kg.store.loaded_from(added.graph) is None  # no file holds it
+    with accsm_kg.load(path=tmp_path / "kg.ox") as kg:
+        assert kg.ask(NEXT)
+        assert not kg.ask(NEXT, inferred=False)
