@@ -241,21 +241,21 @@ class KnowledgeGraph:
         prepared.expect(called, *forms)
         return prepared
 
-    def _over(self, prepared: PreparedQuery, inferred: bool) -> PreparedQuery:
-        """Restrict a query to the asserted graphs when ``inferred`` is false."""
-        if inferred:
-            return prepared
+    def _asserted(self) -> list[str] | None:
+        """Return the graphs that are not a reasoner's inferences, or ``None`` if all are not."""
         graphs = [str(g) for g in self.graphs()]
         asserted = [g for g in graphs if not g.startswith(INFERRED_GRAPH_BASE)]
-        return prepared if asserted == graphs else prepared.over(asserted)
+        return None if asserted == graphs else asserted
+
+    def _over(self, prepared: PreparedQuery, inferred: bool) -> PreparedQuery:
+        """Restrict a query to the asserted graphs when ``inferred`` is false."""
+        asserted = None if inferred else self._asserted()
+        return prepared if asserted is None else prepared.over(asserted)
 
     def _select_text(self, inferred: bool) -> Callable[[str], list[tuple[Node | None, ...]]]:
         """Return a runner of the library's own SELECT text, over the asserted graphs if asked."""
-        if inferred:
-            return self.store.select_text
-        graphs = [str(g) for g in self.graphs()]
-        asserted = [g for g in graphs if not g.startswith(INFERRED_GRAPH_BASE)]
-        if asserted == graphs:
+        asserted = None if inferred else self._asserted()
+        if asserted is None:
             return self.store.select_text
         return lambda text: self.store.select(prepare(text, {}).over(asserted), {})[1]
 
