@@ -54,8 +54,7 @@ from .resources import (
     ID_BASE,
     ONTOLOGY_IRI,
     VOCABULARIES,
-    bundled_root,
-    vocabulary_paths,
+    vocabulary_path,
 )
 
 __all__ = [
@@ -247,14 +246,6 @@ def _built_in(term: Node) -> bool:
 
 
 @cache
-def _vocabularies() -> Graph:
-    graph = Graph()
-    for path in vocabulary_paths():
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@cache
 def _vocabulary_file(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
@@ -262,11 +253,8 @@ def _vocabulary_file(path: Path) -> Graph:
 def _vocabulary_of(term: URIRef) -> Graph:
     """Return the bundled copy of the vocabulary that defines ``term`` (empty if there is none)."""
     namespaces = [n for n in VOCABULARIES if str(term).startswith(n)]
-    if not namespaces:
-        return Graph()
-    return _vocabulary_file(
-        bundled_root() / "vocabularies" / VOCABULARIES[max(namespaces, key=len)]
-    )
+    path = vocabulary_path(max(namespaces, key=len)) if namespaces else None
+    return Graph() if path is None else _vocabulary_file(path)
 
 
 def _mapped_literal(value: Literal, counts: dict[str, int]) -> Literal:
@@ -284,9 +272,9 @@ def _mapped_literal(value: Literal, counts: dict[str, int]) -> Literal:
 _DAY = re.compile(r"^(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?$")
 
 
-def _kind(term: URIRef, graph: Graph, vocabularies: Graph) -> URIRef | None:
+def _kind(term: URIRef, graph: Graph) -> URIRef | None:
     """Return the OWL 2 kind of a term of another vocabulary, from its vocabulary or its use."""
-    said = set(vocabularies.objects(term, RDF.type))
+    said = set(_vocabulary_of(term).objects(term, RDF.type))
     for kind in _KINDS:
         if kind in said:
             return kind
@@ -304,9 +292,7 @@ def _kind(term: URIRef, graph: Graph, vocabularies: Graph) -> URIRef | None:
     return OWL.AnnotationProperty
 
 
-def _property_kinds(
-    copy: Graph, properties: set[URIRef], vocabularies: Graph
-) -> dict[URIRef, URIRef]:
+def _property_kinds(copy: Graph, properties: set[URIRef]) -> dict[URIRef, URIRef]:
     """Give each property one OWL 2 kind, and drop the links between properties of two kinds.
 
     A property of another vocabulary that the graph never uses takes the kind of the property
@@ -316,7 +302,7 @@ def _property_kinds(
     subs = {s for s in copy.subjects(RDFS.subPropertyOf) if isinstance(s, URIRef)}
     for term in sorted(properties | subs):
         declared = [k for k in _PROPERTY_KINDS if (term, RDF.type, k) in copy]
-        kind = declared[0] if declared else _kind(term, copy, vocabularies)
+        kind = declared[0] if declared else _kind(term, copy)
         if kind is not None:
             kinds[term] = kind
     for sub, _, parent in sorted(copy.triples((None, RDFS.subPropertyOf, None))):
@@ -441,7 +427,7 @@ def reasoning_copy(graph: Graph) -> tuple[Graph, dict[str, int]]:
         if not _ours(term):
             copy.add((term, RDF.type, OWL.Class))
     properties |= {q for q in module.subjects(RDFS.subPropertyOf) if isinstance(q, URIRef)}
-    kinds = _property_kinds(copy, properties, _vocabularies())
+    kinds = _property_kinds(copy, properties)
     for term in properties:
         kind = kinds.get(term)
         if kind is None or _ours(term):
@@ -529,7 +515,7 @@ def _run_hermit(path: Path) -> tuple[bool, list[URIRef]]:
         except owlready2.OwlReadyInconsistentOntologyError:
             return False, []
         except owlready2.OwlReadyJavaError as error:
-            raise ReasonerError(f"HermiT failed: {_last_line(str(error))}") from None
+            raise ReasonerError(f"HermiT failed: {_error_line(str(error))}") from None
         nothing = owlready2.Nothing
         unsatisfiable = [URIRef(c.iri) for c in world.inconsistent_classes() if c is not nothing]
         return True, sorted(unsatisfiable)
@@ -537,7 +523,7 @@ def _run_hermit(path: Path) -> tuple[bool, list[URIRef]]:
         world.close()
 
 
-def _last_line(text: str) -> str:
+def _error_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     useful = [line for line in lines if "Exception" in line or "Error" in line]
     return (useful or lines or ["no message"])[0]
@@ -547,12 +533,12 @@ def _run_pellet(path: Path, names: _Names) -> tuple[bool, list[URIRef]]:
     done = _pellet("consistency", path)
     verdict = re.search(r"Consistent: (Yes|No)", done.stdout)
     if verdict is None:
-        raise ReasonerError(f"Pellet failed: {_last_line(done.stderr or done.stdout)}")
+        raise ReasonerError(f"Pellet failed: {_error_line(done.stderr or done.stdout)}")
     if verdict.group(1) == "No":
         return False, []
     done = _pellet("unsat", path)
     if "unsatisfiable" not in done.stdout:
-        raise ReasonerError(f"Pellet failed: {_last_line(done.stderr or done.stdout)}")
+        raise ReasonerError(f"Pellet failed: {_error_line(done.stderr or done.stdout)}")
     lines = done.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if re.match(r"Found \d+ unsatisfiable", line)]
     listed: list[str] = []
