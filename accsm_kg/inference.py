@@ -166,11 +166,19 @@ def _added(engine: Engine, given: set[Triple]) -> set[Triple]:
 
 def _owlrl(given: set[Triple]) -> set[Triple]:
     import owlrl  # type: ignore[import-untyped]  # owlrl ships no type hints
+    from rdflib import term as rdflib_terms
 
     graph = Graph()
     for triple in given:
         graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    # owlrl swaps rdflib's lexical-to-Python conversions for its own while it runs, and leaves
+    # some of its own behind (xsd:gYear...): rdflib's are put back as they were
+    conversions = dict(rdflib_terms._toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    finally:
+        rdflib_terms._toPythonMapping.clear()
+        rdflib_terms._toPythonMapping.update(conversions)
     return set(graph) - given
 
 

@@ -366,3 +366,15 @@ def test_reasoning_on_a_store_on_disk_keeps_its_inferences(tmp_path: Path) -> No
     with accsm_kg.load(path=tmp_path / "kg.ox") as kg:
         assert kg.ask(NEXT)
         assert not kg.ask(NEXT, inferred=False)
+
+
+def test_the_reference_engine_leaves_rdflib_as_it_found_it() -> None:
+    """owlrl swaps rdflib's datatype conversions while it runs; they are all put back."""
+    from rdflib import term
+
+    from accsm_kg.inference import owl_rl
+
+    before = dict(term._toPythonMapping)
+    owl_rl(accsm_kg.load().union(), engine="owlrl")
+    assert term._toPythonMapping == before
+    assert XSD.gYear not in term._toPythonMapping  # owlrl's own stays behind otherwise
