@@ -171,6 +171,13 @@ def _data_options(command: F) -> F:
     )(command)
 
 
+def _load_paths(paths: Sequence[Path], no_bundled: bool, verb: str) -> KnowledgeGraph:
+    """Load PATHS on top of the bundled data (or alone): the commands that take PATHS."""
+    if no_bundled and not paths:
+        raise click.UsageError(f"nothing to {verb}: give PATHS, or leave out --no-bundled")
+    return load(*paths, include_bundled=not no_bundled)
+
+
 def _reason_option(command: F) -> F:
     """Add --reason: materialise the OWL 2 RL inferences first, into their own graph."""
     return click.option(
@@ -473,9 +480,7 @@ def validate(
     shape, each with its file and line and a hint on how to fix it), 2 when a file cannot be
     read, or when --no-bundled leaves nothing to validate (no PATHS).
     """
-    if no_bundled and not paths:
-        raise click.UsageError("nothing to validate: give PATHS, or leave out --no-bundled")
-    kg = load(*paths, include_bundled=not no_bundled)
+    kg = _load_paths(paths, no_bundled, "validate")
     report = kg.validate(shapes or None, engine=engine, language="km" if language == "km" else "en")
     if output == "json":
         click.echo(report.to_json(indent=2))
@@ -513,9 +518,7 @@ def check(paths: tuple[Path, ...], no_bundled: bool, reasoner: str, output: str)
     which classes can have no member; each finding is explained, axiom by axiom. Exits 0 when
     all is well, 1 on a finding, 2 when a file cannot be read or the reasoner cannot run.
     """
-    if no_bundled and not paths:
-        raise click.UsageError("nothing to check: give PATHS, or leave out --no-bundled")
-    kg = load(*paths, include_bundled=not no_bundled)
+    kg = _load_paths(paths, no_bundled, "check")
     report = kg.check(reasoner="pellet" if reasoner == "pellet" else "hermit")
     click.echo(report.to_json() if output == "json" else str(report))
     sys.exit(0 if report.ok else 1)
@@ -550,9 +553,7 @@ def report_command(
     domain or range, dangling IRIs, axioms on other vocabularies' terms, deprecated terms; and
     label coverage in English and Khmer. Exits 1 when there is an ERROR, 0 otherwise.
     """
-    if no_bundled and not paths:
-        raise click.UsageError("nothing to report on: give PATHS, or leave out --no-bundled")
-    found = load(*paths, include_bundled=not no_bundled).report()
+    found = _load_paths(paths, no_bundled, "report on").report()
     if output == "json":
         click.echo(found.to_json(indent=2))
     elif output == "tsv":
@@ -589,9 +590,7 @@ def reason_command(
     Prints how many triples were inferred; with -o, writes them as Turtle. `dump --reason` and
     `release --reason` publish them beside the asserted triples, in a graph of their own.
     """
-    if no_bundled and not paths:
-        raise click.UsageError("nothing to reason over: give PATHS, or leave out --no-bundled")
-    kg = load(*paths, include_bundled=not no_bundled)
+    kg = _load_paths(paths, no_bundled, "reason over")
     added = kg.reason(engine="owlrl" if engine == "owlrl" else "reasonable")
     if output is not None:
         inferred = kg.construct(
