@@ -10,6 +10,7 @@ during which one logged an error exits 2.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import itertools
 import json
 import logging
@@ -17,26 +18,30 @@ import re
 import shutil
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.term import Identifier
 
-from . import curation, khmer, synth
+from . import curation, khmer, progress, synth
 from .diff import diff_dumps
 from .docs import build_docs
 from .errors import AccsmKgError, BindingError, EmptyFileError, QueryFormError
-from .knowledge_graph import KnowledgeGraph, load
+from .knowledge_graph import KnowledgeGraph, connect, load
 from .loading import decode
 from .publish import FORMATS, atomic_write, format_for, resolve_format
 from .queries import named_queries
 from .release import make_release
+from .resources import ontology_paths
 from .results import Rows
 from .sparql import prepare
+from .stores.base import check_timeout
 from .terms import curie, looks_like_iri, read_iri, read_literal, read_term, to_oxigraph
 from .validate import Engine
 
@@ -154,28 +159,153 @@ def _errors_exit_2(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _data_options(command: F) -> F:
-    """Add the options every command that loads data shares."""
-    command = click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="More files (.ttl, .nt, .nq, .trig) or folders to load on top of the bundled data "
-        "(repeatable).",
-    )(command)
+@dataclass(frozen=True)
+class _Source:
+    """Where a command reads its data: files on top of the bundled data, a store, or a server.
+
+    Every command that loads data takes ``--data PATH`` (repeatable) and ``--no-bundled``;
+    the positional PATHS of ``validate``, ``check``, ``report`` and ``reason`` are the same as
+    ``--data``. The commands that only read also take ``--store`` (an on-disk Oxigraph store),
+    ``--endpoint`` (a SPARQL 1.1 server) and ``--timeout``.
+    """
+
+    data: tuple[Path, ...]
+    no_bundled: bool
+    store: Path | None = None
+    endpoint: str | None = None
+    timeout: float | None = None
+    #: the graphs opened, closed when the command ends (a server's connections, a store's lock)
+    opened: list[KnowledgeGraph] = field(default_factory=list)
+
+    def open(self, paths: Sequence[Path] = (), *, verb: str | None = None) -> KnowledgeGraph:
+        """Load the files (PATHS, then --data), open the store, or connect to the server.
+
+        With ``verb``, --no-bundled and no file to read is a usage error ("nothing to verb").
+        """
+        check_timeout(self.timeout)
+        files = (*paths, *self.data)
+        if self.endpoint is not None:
+            clash = [
+                name
+                for name, given in (
+                    ("PATHS", bool(paths)),
+                    ("--data", bool(self.data)),
+                    ("--no-bundled", self.no_bundled),
+                    ("--store", self.store is not None),
+                )
+                if given
+            ]
+            if clash:
+                raise click.UsageError(
+                    f"--endpoint reads the data the server holds; leave out {', '.join(clash)}"
+                    " (to upload files to a server, use `accsm-kg push`)"
+                )
+            _check_url(self.endpoint, "--endpoint")
+            self.opened.append(connect(self.endpoint, query_timeout=self.timeout))
+            return self.opened[-1]
+        if verb is not None and self.no_bundled and not files and self.store is None:
+            raise click.UsageError(
+                f"nothing to {verb}: give PATHS or --data, or leave out --no-bundled"
+            )
+        self.opened.append(
+            load(
+                *files,
+                include_bundled=not self.no_bundled,
+                path=self.store,
+                query_timeout=self.timeout,
+            )
+        )
+        return self.opened[-1]
+
+
+def _source_options(*, remote: bool = True) -> Callable[[F], F]:
+    """Add the options that say where data comes from; the command gets them as ``source``.
+
+    ``--data`` and ``--no-bundled`` always; with ``remote``, ``--store``, ``--endpoint`` and
+    ``--timeout`` too (the commands that only read the data and run queries).
+    """
+
+    def decorate(command: F) -> F:
+        @wraps(command)
+        def run(
+            *args: Any,
+            data: tuple[Path, ...],
+            no_bundled: bool,
+            store: Path | None = None,
+            endpoint: str | None = None,
+            timeout: float | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            source = _Source(data, no_bundled, store, endpoint, timeout)
+            try:
+                return command(*args, source=source, **kwargs)
+            finally:
+                for kg in source.opened:
+                    kg.close()
+
+        options = [
+            click.option(
+                "--data",
+                "data",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="More files (.ttl, .nt, .nq, .trig) or folders to load on top of the "
+                "bundled data (repeatable).",
+            ),
+            click.option(
+                "--no-bundled",
+                is_flag=True,
+                help="Do not load the bundled ontology and data, only the files given.",
+            ),
+        ]
+        if remote:
+            options += [
+                click.option(
+                    "--store",
+                    type=click.Path(file_okay=False, path_type=Path),
+                    help="An on-disk Oxigraph store (a folder, made if missing); the bundled "
+                    "data and --data are added to it unless it holds them unchanged.",
+                ),
+                click.option(
+                    "--endpoint",
+                    metavar="URL",
+                    help="Query a SPARQL 1.1 server at this query endpoint instead of loading "
+                    "files (not with --data, --no-bundled or --store).",
+                ),
+                click.option(
+                    "-t",
+                    "--timeout",
+                    type=float,
+                    default=None,
+                    metavar="SECONDS",
+                    help="Give up a query that runs longer than this (default: no limit).",
+                ),
+            ]
+        for option in reversed(options):
+            run = option(run)
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def _output_option(command: F) -> F:
+    """Add ``-o/--output FILE``: write what the command prints to FILE, atomically."""
     return click.option(
-        "--no-bundled",
-        is_flag=True,
-        help="Do not load the bundled ontology and data, only the files given.",
+        "-o",
+        "--output",
+        "output_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to this file (replaced atomically) instead of standard output.",
     )(command)
 
 
-def _load_paths(paths: Sequence[Path], no_bundled: bool, verb: str) -> KnowledgeGraph:
-    """Load PATHS on top of the bundled data (or alone): the commands that take PATHS."""
-    if no_bundled and not paths:
-        raise click.UsageError(f"nothing to {verb}: give PATHS, or leave out --no-bundled")
-    return load(*paths, include_bundled=not no_bundled)
+def _emit(text: str, output_file: Path | None) -> None:
+    """Print ``text``, or write it to ``output_file`` through a temporary file and a rename."""
+    if output_file is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output_file, text.encode("utf-8"))
 
 
 def _reason_option(command: F) -> F:
@@ -187,14 +317,62 @@ def _reason_option(command: F) -> F:
     )(command)
 
 
-def _load(data: Sequence[Path], no_bundled: bool) -> KnowledgeGraph:
-    return load(*data, include_bundled=not no_bundled)
+def _ontology_version() -> str:
+    """Return the owl:versionInfo of the ACCSM ontology (ontology/accsm.ttl), or ``unknown``."""
+    version = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+    ontology = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for path in ontology_paths():
+        if path.name != "accsm.ttl":
+            continue
+        triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+        heads = {t.subject for t in triples if t.predicate == rdf_type and t.object == ontology}
+        for triple in triples:
+            if triple.subject in heads and triple.predicate == version:
+                return str(triple.object.value)
+    return "unknown"
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Print the library's version and the ontology's, and stop."""
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+
+    click.echo(f"accsm-kg {__version__}, ontology {_ontology_version()}")
+    ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="accsm-kg")
-def main() -> None:
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the versions of accsm-kg and of the ACCSM ontology, and exit.",
+)
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Show or hide progress bars on standard error for long work (by default shown on a "
+    "terminal; ACCSM_KG_PROGRESS=0/1 also sets it).",
+)
+@click.pass_context
+def main(ctx: click.Context, show_progress: bool | None) -> None:
     """Query, validate and publish the ACCSM knowledge graph."""
+    if show_progress is not None:  # for this command only: the setting is restored after it
+        ctx.with_resource(progress.configured(enabled=show_progress))
+
+
+#: The formats each query form prints in (``-f``); ``table`` prints a graph as Turtle.
+_QUERY_FORMATS: dict[str, tuple[str, ...]] = {
+    "SELECT": ("table", "csv", "tsv", "json"),
+    "ASK": ("table", "json"),
+    "CONSTRUCT": ("table", "turtle", "ntriples", "jsonld"),
+    "DESCRIBE": ("table", "turtle", "ntriples", "jsonld"),
+}
 
 
 @main.command()
@@ -215,21 +393,15 @@ def main() -> None:
     "-f",
     "--format",
     "output",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
     default="table",
     show_default=True,
-    help="How to print the answer: SELECT rows as a table, CSV or SPARQL JSON; ASK as true or "
-    "false (table) or SPARQL JSON; CONSTRUCT and DESCRIBE as Turtle (table) or JSON-LD (json).",
+    help="How to print the answer: SELECT rows as table, csv, tsv (SPARQL TSV) or json "
+    "(SPARQL JSON); ASK as table (true or false) or json; CONSTRUCT and DESCRIBE as turtle "
+    "(or table), ntriples or jsonld.",
 )
-@click.option(
-    "-t",
-    "--timeout",
-    type=float,
-    default=None,
-    metavar="SECONDS",
-    help="Give up a query that runs longer than this (default: no limit).",
-)
-@_data_options
+@_output_option
+@_source_options()
 @_errors_exit_2
 def query(
     file: Any,
@@ -237,23 +409,31 @@ def query(
     named: str | None,
     binds: tuple[str, ...],
     output: str,
-    timeout: float | None,
-    data: tuple[Path, ...],
-    no_bundled: bool,
+    output_file: Path | None,
+    source: _Source,
 ) -> None:
     """Run a SPARQL query: from FILE (- for standard input), -e TEXT, or --named NAME.
 
-    SELECT results print as a table, CSV or JSON; ASK as true or false, or SPARQL JSON;
-    CONSTRUCT and DESCRIBE as Turtle, or JSON-LD.
+    SELECT rows print as a table, CSV, TSV or JSON; ASK as true or false, or JSON;
+    CONSTRUCT and DESCRIBE as Turtle, N-Triples or JSON-LD. A bound IRI that occurs nowhere in
+    the graph, when the answer is empty, is named in a warning on standard error.
     """
     given = [x for x in (file, expression, named) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of FILE, -e/--expression and -n/--named")
     pairs = _bind_pairs(binds)
-    kg = _load(data, no_bundled)
+    if named is not None:
+        _check_format("SELECT", output)  # every named query is a SELECT
+    kg = source.open()
     if named is not None:
         values = {k: _named_value(kg, named, k, v) for k, v in pairs.items()}
-        _print_rows(kg.named_query(named, timeout=timeout, **values), output)
+        rows = kg.named_query(named, **values)
+        if not rows:
+            query_ = named_queries()[named]
+            _warn_absent(
+                kg, {k: query_.parameter(k).convert(v, kg.prefixes) for k, v in values.items()}
+            )
+        _emit(_rows_text(rows, output), output_file)
         return
     text = expression if expression is not None else _read_query(file)
     try:
@@ -263,25 +443,81 @@ def query(
             "accsm-kg query runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE), not SPARQL Update; "
             "to change the graph, use the Python API: kg.update(...)"
         ) from error
-    if form != "SELECT" and output == "csv":
-        instead = "true or false" if form == "ASK" else "Turtle"
-        raise click.UsageError(
-            f"--format csv is for SELECT rows; {form} answers as {instead}, or -f json"
-        )
+    _check_format(form, output)
     bindings = {k: _cli_value(kg, k, v) for k, v in pairs.items()}
     if form == "SELECT":
-        _print_rows(kg.query(text, bindings, timeout=timeout), output)
+        rows = kg.query(text, bindings)
+        shown, empty = _rows_text(rows, output), not rows
     elif form == "ASK":
-        answer = kg.ask(text, bindings, timeout=timeout)
-        shown = {"head": {}, "boolean": answer} if output == "json" else answer
-        click.echo(json.dumps(shown) if output == "json" else str(shown).lower())
+        answer = kg.ask(text, bindings)
+        document = {"head": {}, "boolean": answer}
+        shown = json.dumps(document) + "\n" if output == "json" else f"{str(answer).lower()}\n"
+        empty = not answer
     else:
-        graph = kg.construct(text, bindings, timeout=timeout)
-        if output == "json":
-            triples = [ox.Triple(*map(to_oxigraph, triple)) for triple in graph]  # type: ignore[arg-type]
-            click.echo(bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"").decode())
-        else:
-            click.echo(graph.serialize(format="turtle"), nl=False)
+        graph = kg.construct(text, bindings)
+        shown, empty = _graph_text(graph, output), len(graph) == 0
+    if empty:
+        _warn_absent(kg, bindings)
+    _emit(shown, output_file)
+
+
+def _check_format(form: str, output: str) -> None:
+    """Refuse a ``-f`` that does not apply to the query form, naming those that do."""
+    formats = _QUERY_FORMATS[form]
+    if output in formats:
+        return
+    article = "an" if form[0] in "AEIOU" else "a"
+    hint = "; for JSON-LD, use -f jsonld" if output == "json" else ""
+    raise click.UsageError(
+        f"--format {output} does not apply to {article} {form} query, which prints as "
+        f"{', '.join(formats[:-1])} or {formats[-1]}{hint}"
+    )
+
+
+def _rows_text(rows: Rows, output: str) -> str:
+    """Return SELECT rows as a table, CSV, TSV or SPARQL JSON, ending with a newline."""
+    if output == "csv":
+        return rows.to_csv()
+    if output == "tsv":
+        return rows.to_tsv()
+    if output == "json":
+        return rows.to_json(indent=2) + "\n"
+    return rows.to_table() + "\n"
+
+
+def _graph_text(graph: Any, output: str) -> str:
+    """Return a CONSTRUCT or DESCRIBE graph as Turtle, N-Triples or JSON-LD."""
+    if output == "jsonld":
+        triples = [ox.Triple(*map(to_oxigraph, triple)) for triple in graph]  # type: ignore[arg-type]
+        return bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"").decode() + "\n"
+    if output == "ntriples":
+        return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
+    return str(graph.serialize(format="turtle"))
+
+
+#: Whether a term occurs in the graph: as a subject, a predicate, an object or a graph's name.
+_OCCURS = (
+    "ASK { { ?term ?p ?o } UNION { ?s ?term ?o } UNION { ?s ?p ?term } "
+    "UNION { GRAPH ?term { ?s ?p ?o } } }"
+)
+#: The IRIs that start as a given text does, to find the one nearest a misspelt IRI.
+_NEIGHBOURS = (
+    "SELECT DISTINCT ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } "
+    "FILTER(isIRI(?iri) && STRSTARTS(STR(?iri), ?start)) }"
+)
+
+
+def _warn_absent(kg: KnowledgeGraph, bindings: Mapping[str, Any]) -> None:
+    """Warn of each bound IRI that occurs nowhere in the graph, naming the nearest that does."""
+    for value in bindings.values():
+        if not isinstance(value, URIRef) or kg.ask(_OCCURS, {"term": value}):
+            continue
+        namespace = re.sub(r"[^/#:]*$", "", str(value))
+        found = [str(r[0]) for r in kg.query(_NEIGHBOURS, {"start": namespace})]
+        near = difflib.get_close_matches(str(value), found, n=1, cutoff=0.8)
+        named = curie(value, kg.namespaces)
+        hint = f"; did you mean {curie(URIRef(near[0]), kg.namespaces)}?" if near else ""
+        click.echo(f"Warning: {named} occurs nowhere in the graph{hint}", err=True)
 
 
 #: A variable's name as SPARQL writes it (VARNAME), near enough.
@@ -345,15 +581,6 @@ def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
     return value
 
 
-def _print_rows(rows: Rows, output: str) -> None:
-    if output == "csv":
-        click.echo(rows.to_csv(), nl=False)
-    elif output == "json":
-        click.echo(rows.to_json(indent=2))
-    else:
-        click.echo(rows.to_table())
-
-
 @main.command()
 @click.argument("subject")
 @click.argument("predicate")
@@ -368,22 +595,15 @@ def _print_rows(rows: Rows, output: str) -> None:
     help="How to print the answer: a few lines per graph (text), or the rows of the named "
     "query `why` as a table, CSV or SPARQL JSON.",
 )
-@_data_options
+@_source_options()
 @_errors_exit_2
-def why(
-    subject: str,
-    predicate: str,
-    value: str,
-    output: str,
-    data: tuple[Path, ...],
-    no_bundled: bool,
-) -> None:
+def why(subject: str, predicate: str, value: str, output: str, source: _Source) -> None:
     """Say why the statement SUBJECT PREDICATE OBJECT is in the graph: who states it.
 
     Terms are written as in Turtle: kg:cambodia, <https://...>, "2019"^^xsd:gYear,
     "text"@en. Exit 1 if the statement is not in the graph.
     """
-    kg = _load(data, no_bundled)
+    kg = source.open()
     predicate = "rdf:type" if predicate == "a" else predicate  # as Turtle writes it
     terms = [_named_value(kg, "why", name, text) for name, text in
              (("subject", subject), ("predicate", predicate), ("object", value))]  # fmt: skip
@@ -392,7 +612,7 @@ def why(
         click.echo(f"{subject} {predicate} {value}: no such statement in the graph", err=True)
         raise SystemExit(1)
     if output != "text":
-        _print_rows(rows, output)
+        _emit(_rows_text(rows, output), None)
         return
     for _, group in itertools.groupby(rows, key=lambda row: row.graph):
         click.echo("\n".join(_why_lines(list(group), kg.namespaces)))
@@ -420,14 +640,40 @@ def _why_lines(rows: Sequence[Any], namespaces: Any) -> list[str]:
 
 
 @main.command()
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text, or JSON: a list of {name, question, parameters: [{name, kind, description}]}.",
+)
+@_output_option
 @_errors_exit_2
-def queries() -> None:
+def queries(output: str, output_file: Path | None) -> None:
     """List the named queries, with the question each answers and its parameters."""
-    for query in named_queries().values():
-        click.secho(query.name, bold=True)
-        click.echo(f"  {query.question}")
-        for parameter in query.parameters:
-            click.echo(f"    --bind {parameter.name}=…  ({parameter.kind}) {parameter.description}")
+    shipped = named_queries().values()
+    if output == "json":
+        document = [
+            {
+                "name": q.name,
+                "question": q.question,
+                "parameters": [
+                    {"name": p.name, "kind": p.kind, "description": p.description}
+                    for p in q.parameters
+                ],
+            }
+            for q in shipped
+        ]
+        _emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output_file)
+        return
+    lines = []
+    for query in shipped:
+        lines.append(click.style(query.name, bold=True) if output_file is None else query.name)
+        lines.append(f"  {query.question}")
+        lines += [f"    --bind {p.name}=…  ({p.kind}) {p.description}" for p in query.parameters]
+    _emit("\n".join(lines) + "\n", output_file)
 
 
 @main.command()
@@ -438,7 +684,6 @@ def queries() -> None:
     type=click.Path(path_type=Path),
     help="SHACL shapes files to use instead of the bundled shapes (repeatable).",
 )
-@click.option("--no-bundled", is_flag=True, help="Validate only PATHS, without the bundled data.")
 @click.option(
     "--engine",
     type=click.Choice(["sparql", "pyshacl"]),
@@ -465,35 +710,38 @@ def queries() -> None:
     show_default=True,
     help="The language of the labels shown (a node without a label in it shows the other).",
 )
+@_output_option
+@_source_options()
 @_errors_exit_2
 def validate(
     paths: tuple[Path, ...],
     shapes: tuple[Path, ...],
-    no_bundled: bool,
     engine: Engine | None,
     output: str,
     language: str,
+    output_file: Path | None,
+    source: _Source,
 ) -> None:
-    """Validate the bundled data, plus PATHS, against the SHACL shapes.
+    """Validate the bundled data, plus PATHS (the same as --data), against the SHACL shapes.
 
     Exits 0 when the data conforms, 1 when it does not (the violations are printed, grouped by
     shape, each with its file and line and a hint on how to fix it), 2 when a file cannot be
     read, or when --no-bundled leaves nothing to validate (no PATHS).
     """
-    kg = _load_paths(paths, no_bundled, "validate")
+    kg = source.open(paths, verb="validate")
     report = kg.validate(shapes or None, engine=engine, language="km" if language == "km" else "en")
     if output == "json":
-        click.echo(report.to_json(indent=2))
+        shown = report.to_json(indent=2) + "\n"
     elif output == "tsv":
-        click.echo(report.to_tsv(), nl=False)
+        shown = report.to_tsv()
     else:
-        click.echo(report.to_table() if output == "table" else str(report))
+        shown = (report.to_table() if output == "table" else str(report)) + "\n"
+    _emit(shown, output_file)
     sys.exit(0 if report.conforms else 1)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--no-bundled", is_flag=True, help="Check only PATHS, without the bundled data.")
 @click.option(
     "--reasoner",
     type=click.Choice(["hermit", "pellet"]),
@@ -510,15 +758,16 @@ def validate(
     show_default=True,
     help="How to print the verdict and its findings.",
 )
+@_source_options(remote=False)
 @_errors_exit_2
-def check(paths: tuple[Path, ...], no_bundled: bool, reasoner: str, output: str) -> None:
+def check(paths: tuple[Path, ...], reasoner: str, output: str, source: _Source) -> None:
     """Check with an OWL reasoner that the bundled data, plus PATHS, are consistent.
 
     HermiT (or Pellet) reads a copy of the graph and says whether it contradicts itself, and
     which classes can have no member; each finding is explained, axiom by axiom. Exits 0 when
     all is well, 1 on a finding, 2 when a file cannot be read or the reasoner cannot run.
     """
-    kg = _load_paths(paths, no_bundled, "check")
+    kg = source.open(paths, verb="check")
     report = kg.check(reasoner="pellet" if reasoner == "pellet" else "hermit")
     click.echo(report.to_json() if output == "json" else str(report))
     sys.exit(0 if report.ok else 1)
@@ -526,7 +775,6 @@ def check(paths: tuple[Path, ...], no_bundled: bool, reasoner: str, output: str)
 
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--no-bundled", is_flag=True, help="Report on PATHS only, without the bundled data.")
 @click.option(
     "-f",
     "--format",
@@ -543,9 +791,15 @@ def check(paths: tuple[Path, ...], no_bundled: bool, reasoner: str, output: str)
     default=None,
     help="Show at most this many findings of each rule (text only).",
 )
+@_output_option
+@_source_options()
 @_errors_exit_2
 def report_command(
-    paths: tuple[Path, ...], no_bundled: bool, output: str, limit: int | None
+    paths: tuple[Path, ...],
+    output: str,
+    limit: int | None,
+    output_file: Path | None,
+    source: _Source,
 ) -> None:
     """Report on the quality of the ontology and data, as ERROR, WARN and INFO findings.
 
@@ -553,21 +807,19 @@ def report_command(
     domain or range, dangling IRIs, axioms on other vocabularies' terms, deprecated terms; and
     label coverage in English and Khmer. Exits 1 when there is an ERROR, 0 otherwise.
     """
-    found = _load_paths(paths, no_bundled, "report on").report()
+    found = source.open(paths, verb="report on").report()
     if output == "json":
-        click.echo(found.to_json(indent=2))
+        shown = found.to_json(indent=2) + "\n"
     elif output == "tsv":
-        click.echo(found.to_tsv(), nl=False)
+        shown = found.to_tsv()
     else:
-        click.echo(found.to_table() if output == "table" else found.to_text(limit=limit))
+        shown = (found.to_table() if output == "table" else found.to_text(limit=limit)) + "\n"
+    _emit(shown, output_file)
     sys.exit(1 if found.errors else 0)
 
 
 @main.command("reason")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--no-bundled", is_flag=True, help="Reason over PATHS only, without the bundled data."
-)
 @click.option(
     "--engine",
     type=click.Choice(["reasonable", "owlrl"]),
@@ -581,16 +833,17 @@ def report_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the inferred triples to this Turtle file (replaced atomically).",
 )
+@_source_options(remote=False)
 @_errors_exit_2
 def reason_command(
-    paths: tuple[Path, ...], no_bundled: bool, engine: str, output: Path | None
+    paths: tuple[Path, ...], engine: str, output: Path | None, source: _Source
 ) -> None:
     """Infer with the OWL 2 RL rules what the bundled data, plus PATHS, entail but do not state.
 
     Prints how many triples were inferred; with -o, writes them as Turtle. `dump --reason` and
     `release --reason` publish them beside the asserted triples, in a graph of their own.
     """
-    kg = _load_paths(paths, no_bundled, "reason over")
+    kg = source.open(paths, verb="reason over")
     added = kg.reason(engine="owlrl" if engine == "owlrl" else "reasonable")
     if output is not None:
         inferred = kg.construct(
@@ -618,18 +871,16 @@ def reason_command(
     "N-Quads, TriG and JSON-LD keep one named graph per source file.",
 )
 @_reason_option
-@_data_options
+@_source_options()
 @_errors_exit_2
-def dump(
-    output: Path, format_: str | None, reason: bool, data: tuple[Path, ...], no_bundled: bool
-) -> None:
+def dump(output: Path, format_: str | None, reason: bool, source: _Source) -> None:
     """Write the knowledge graph to a file."""
     if reason and resolve_format(format_ or format_for(output)) not in ("nquads", "trig", "jsonld"):
         raise click.UsageError(
             "--reason keeps the inferences in a named graph of their own: dump to N-Quads, TriG "
             "or JSON-LD (.nq, .trig, .jsonld), or use `accsm-kg reason -o FILE` for them alone"
         )
-    kg = _load(data, no_bundled)
+    kg = source.open()
     if reason:
         click.echo(str(kg.reason()), err=True)
     path = kg.dump(output, format_)
@@ -644,15 +895,9 @@ def dump(
     "for (hidden) when run in a terminal, and refused otherwise.",
 )
 @click.option("--password", help="Password for HTTP basic authentication (needs --user).")
-@_data_options
+@_source_options(remote=False)
 @_errors_exit_2
-def push(
-    update_url: str,
-    user: str | None,
-    password: str | None,
-    data: tuple[Path, ...],
-    no_bundled: bool,
-) -> None:
+def push(update_url: str, user: str | None, password: str | None, source: _Source) -> None:
     """Upload the data to a SPARQL 1.1 server through its SPARQL Update endpoint UPDATE_URL.
 
     Each named graph is loaded into a staging graph, then moved over its namesake in one step,
@@ -672,20 +917,24 @@ def push(
         except click.Abort:
             raise _Fail("no password given") from None
     auth = (user, password or "") if user is not None else None
-    for graph in _load(data, no_bundled).push(update_url, auth=auth):
+    for graph in source.open().push(update_url, auth=auth):
         click.echo(str(graph))
 
 
-def _check_url(url: str) -> None:
+def _check_url(url: str, param_hint: str = "UPDATE_URL") -> None:
     """Refuse a URL that cannot be read as one (``http://[::1/``, a port that is no number)."""
     from urllib.parse import urlsplit
 
     try:
-        urlsplit(url).port  # noqa: B018  # reading the port checks it
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # reading the port checks it
     except ValueError as error:
+        raise click.BadParameter(f"{url!r} is not a URL ({error})", param_hint=param_hint) from None
+    if param_hint == "--endpoint" and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise click.BadParameter(
-            f"{url!r} is not a URL ({error})", param_hint="UPDATE_URL"
-        ) from None
+            f"{url!r} is not the http:// or https:// URL of a SPARQL query endpoint",
+            param_hint=param_hint,
+        )
 
 
 def _interactive() -> bool:
@@ -714,19 +963,78 @@ def khmer_date(value: str) -> None:
 
 
 @main.command()
-@_data_options
+@click.option(
+    "-f",
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text, or JSON: {triples, graphs, store, classes: {class: instances}}.",
+)
+@_output_option
+@_source_options()
 @_errors_exit_2
-def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
+def stats(output: str, output_file: Path | None, source: _Source) -> None:
     """Print the number of triples and graphs, and the instances of each class."""
-    click.echo(_load(data, no_bundled).summary())
+    kg = source.open()
+    if output == "json":
+        document = {
+            "triples": len(kg),
+            "graphs": len(kg.graphs()),
+            "store": kg.store.name,
+            "classes": {
+                curie(row[0], kg.namespaces): int(str(row[1]))
+                for row in kg.named_query("class-instances")
+                if isinstance(row[0], URIRef)
+            },
+        }
+        _emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output_file)
+    else:
+        _emit(f"{kg.summary()}\n", output_file)
+
+
+@main.command("plot")
+@click.argument("kind", type=click.Choice(["timeline", "network"]))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .png, .svg or .html (an interactive page); the suffix decides.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "km"]),
+    default="en",
+    show_default=True,
+    help="The language of the labels (Khmer needs a Khmer font, e.g. fonts-khmeros).",
+)
+@_source_options()
+@_errors_exit_2
+def plot_command(kind: str, output: Path, lang: str, source: _Source) -> None:
+    """Draw a timeline of the meetings, or a network of who is linked to whom."""
+    from . import plot  # matplotlib loads only for the pictures
+
+    plot.picture_format(output)  # a bad suffix fails before the data is loaded
+    language: plot.Language = "km" if lang == "km" else "en"
+    draw = plot.timeline if kind == "timeline" else plot.network
+    click.echo(plot.save(draw(source.open(), lang=language), output))
 
 
 @main.command("release")
 @click.option(
-    "--version",
+    "--release-version",
     "version",
-    required=True,
+    default=None,
+    metavar="X.Y.Z",
     help="The release's semantic version, X.Y.Z (no leading zeros).",
+)
+@click.option(
+    "--version",
+    "legacy_version",
+    default=None,
+    hidden=True,  # the old name of --release-version, kept so that scripts keep working
 )
 @click.option(
     "-o",
@@ -747,24 +1055,29 @@ def stats(data: tuple[Path, ...], no_bundled: bool) -> None:
     help="Parse every file back with rapper too (default: when it is installed).",
 )
 @_reason_option
-@_data_options
+@_source_options(remote=False)
 @_errors_exit_2
 def release_command(
-    version: str,
+    version: str | None,
+    legacy_version: str | None,
     output: Path,
     issued: Any,
     base_url: str | None,
     rapper: bool | None,
     reason: bool,
-    data: tuple[Path, ...],
-    no_bundled: bool,
+    source: _Source,
 ) -> None:
     """Write a versioned release: Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML, VoID, SHA256SUMS.
 
     The same graph, version and date give byte-identical files. Every file is parsed back with
     rdflib, Oxigraph and rapper before the release is written.
     """
-    kg = _load(data, no_bundled)
+    if version is not None and legacy_version is not None and version != legacy_version:
+        raise click.UsageError("--version is the old name of --release-version: give one")
+    version = version if version is not None else legacy_version
+    if version is None:
+        raise click.MissingParameter(param_type="option", param_hint="'--release-version'")
+    kg = source.open()
     if reason:
         click.echo(str(kg.reason()), err=True)
     made = make_release(
@@ -812,11 +1125,11 @@ def diff_command(old: Path, new: Path, output: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder to write the HTML pages into (made if missing).",
 )
-@_data_options
+@_source_options()
 @_errors_exit_2
-def docs_command(output: Path, data: tuple[Path, ...], no_bundled: bool) -> None:
+def docs_command(output: Path, source: _Source) -> None:
     """Write HTML documentation: the ontology in English and Khmer, and the named queries."""
-    for path in build_docs(_load(data, no_bundled), output):
+    for path in build_docs(source.open(), output):
         click.echo(path)
 
 
@@ -908,15 +1221,7 @@ def synth_command(triples: str, seed: int, faults: int, output: Path) -> None:
     """
     count = synth.parse_count(triples)
     _check_room(output, count, triples)
-    if count < 100_000:
-        made = synth.generate(output, triples=count, seed=seed, faults=faults)
-    else:
-        with click.progressbar(length=count, label="writing", file=sys.stderr) as bar:
-
-            def advance(done: int) -> None:
-                bar.update(min(done, count) - bar.pos)
-
-            made = synth.generate(output, triples=count, seed=seed, faults=faults, progress=advance)
+    made = synth.generate(output, triples=count, seed=seed, faults=faults)
     for fault in made.faults:
         click.echo(str(fault))
     click.echo(str(made), err=True)

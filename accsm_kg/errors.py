@@ -21,11 +21,15 @@
     │   └── QueryTimeoutError          (TimeoutError) a query that ran past its timeout
     ├── OptionError                    (ValueError) an option given a value it cannot take,
     │                                  such as a timeout of 0 seconds
+    ├── UnknownNodeError               (KeyError) a node the graph does not hold; near matches
+    ├── AmbiguousNodeError             (LookupError) a label that names several nodes
     ├── ShapesError                    (ValueError) the SHACL shapes themselves are unusable
     │   └── UnsupportedShapesError     (NotImplementedError) a SHACL feature the SPARQL engine
     │                                  does not compile; engine="pyshacl" validates it
     ├── DumpError                      (OSError) a dump that could not be written
     ├── FormatError                    (ValueError) an output format we do not write
+    ├── FontNotFoundError              (LookupError) no font installed for the script of a
+    │                                  picture (Khmer); the message names the package
     ├── CurationError                  (ValueError) curated rows that cannot be imported,
     │                                  each problem with its file, row and column
     ├── ReleaseError                   (ValueError) a release that cannot be made as asked
@@ -56,6 +60,7 @@ from pathlib import Path
 __all__ = [
     "AccsmKgError",
     "AccsmKgWarning",
+    "AmbiguousNodeError",
     "AuthenticationError",
     "BindingError",
     "BlankNodeLimitError",
@@ -65,6 +70,7 @@ __all__ = [
     "EmptyFileError",
     "EncodingError",
     "EntityExpansionError",
+    "FontNotFoundError",
     "FormatError",
     "GraphConflictError",
     "ImportNotFoundError",
@@ -96,6 +102,7 @@ __all__ = [
     "StoreWarning",
     "TokenTooLargeError",
     "TurtleSyntaxError",
+    "UnknownNodeError",
     "UnknownQueryError",
     "UnreadableFileError",
     "UnsupportedFileError",
@@ -291,14 +298,37 @@ class QueryError(AccsmKgError):
 
 
 class SparqlSyntaxError(QueryError, SyntaxError):
-    """A SPARQL query that does not parse; ``lineno`` and ``offset`` say where."""
+    """A SPARQL query that does not parse; ``lineno`` and ``offset`` (1-based) say where.
 
-    def __init__(self, message: str, lineno: int | None = None, offset: int | None = None) -> None:
+    ``text`` is the line of the query at fault, shown under the message with a caret under
+    the column; ``reason`` is the message alone.
+
+    >>> print(SparqlSyntaxError("expected '{' after WHERE", 2, 3, text="  ?s ?p ?o }"))
+    SPARQL syntax error: line 2, column 3: expected '{' after WHERE
+          ?s ?p ?o }
+          ^
+    """
+
+    def __init__(
+        self,
+        message: str,
+        lineno: int | None = None,
+        offset: int | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
         where = f"line {lineno}, column {offset}: " if lineno else ""
-        super().__init__(f"SPARQL syntax error: {where}{message}")
-        self.msg = f"SPARQL syntax error: {where}{message}"
+        shown = f"SPARQL syntax error: {where}{message}"
+        if text is not None and text.strip() and offset:
+            # tabs kept under tabs, so the caret stands under the column in any terminal
+            pad = "".join(c if c == "\t" else " " for c in text[: offset - 1])
+            shown += f"\n    {text.rstrip()}\n    {pad}^"
+        super().__init__(shown)
+        self.msg = shown
         self.lineno = lineno
         self.offset = offset
+        self.text = text
+        self.reason = message
 
     def __str__(self) -> str:
         return self.msg
@@ -360,6 +390,38 @@ class OptionError(AccsmKgError, ValueError):
     """An option given a value it cannot take, such as a timeout of 0 seconds."""
 
 
+class UnknownNodeError(AccsmKgError, KeyError):
+    """A node (prefixed name, IRI or label) that occurs nowhere in the graph.
+
+    ``near`` holds the nodes whose labels come nearest, which the message suggests.
+    """
+
+    def __init__(self, node: str, near: list[str]) -> None:
+        hint = (
+            f"; did you mean {', '.join(near)}?"
+            if near
+            else "; find nodes by their labels with kg.search(text)"
+        )
+        super().__init__(f"{node} occurs nowhere in the graph{hint}")
+        self.node = node
+        self.near = near
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class AmbiguousNodeError(AccsmKgError, LookupError):
+    """A label that names several nodes; the message lists them, to be given by name instead."""
+
+    def __init__(self, label: str, nodes: list[str]) -> None:
+        super().__init__(
+            f"{label!r} is the label of {len(nodes)} nodes: {', '.join(nodes)}; "
+            "give the one meant by its prefixed name or IRI"
+        )
+        self.label = label
+        self.nodes = nodes
+
+
 class ShapesError(AccsmKgError, ValueError):
     """SHACL shapes that cannot be used for validation."""
 
@@ -387,6 +449,13 @@ class DumpError(AccsmKgError, OSError):
 
 class FormatError(AccsmKgError, ValueError):
     """An output format accsm-kg does not write; the message lists those it does."""
+
+
+class FontNotFoundError(AccsmKgError, LookupError):
+    """No installed font can draw the labels of a picture, such as Khmer ones.
+
+    The message names the fonts looked for and the Debian package that installs one.
+    """
 
 
 class CurationError(AccsmKgError, ValueError):

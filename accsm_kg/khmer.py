@@ -105,6 +105,7 @@ __all__ = [
     "khmer_new_year_datetime",
     "lunar_date",
     "lunar_to_gregorian",
+    "normalise",
     "parse_khmer_date",
     "parse_lunar_date",
     "to_gregorian",
@@ -460,16 +461,32 @@ _K = TypeVar("_K")
 _INVISIBLE: Final = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
-def _normalise(text: str) -> str:
+#: A subscript ro (coeng ro) typed before another subscript: ស្រ្តី for ស្ត្រី.
+_RO_FIRST: Final = re.compile("\u17d2\u179a(\u17d2[\u1780-\u17a2])")
+
+
+def normalise(text: str) -> str:
     """Return ``text`` in one spelling: NFC, no zero-width characters, ASCII digits, ្ត for ្ដ.
 
     The subscript ta (្ត) and subscript da (្ដ) look alike and are used interchangeably, as in
-    កត្តិក / កត្ដិក and សប្តស័ក / សប្ដស័ក; so are the colon-like signs ៈ (U+17C8) and ":".
+    កត្តិក / កត្ដិក and សប្តស័ក / សប្ដស័ក; so are the colon-like signs ៈ (U+17C8) and ":". A
+    cluster with two subscripts, one of them ro, looks the same whichever is typed first
+    (ស្ត្រី, ស្រ្តី): the subscript ro is put last, as Unicode recommends. Runs of white space
+    become one space.
+
+    >>> normalise("ស្រ្តី") == normalise("ស្ត្រី") == "ស្ត្រី"
+    True
+    >>> normalise("ឆ្នាំ\u200b២០២០")
+    'ឆ្នាំ2020'
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = text.translate(_TO_ASCII).replace("\u17d2\u178a", "\u17d2\u178f")
+    text = _RO_FIRST.sub("\\1\u17d2\u179a", text)
     text = text.replace("\u00a0", " ").replace("\u17c8", ":")
     return re.sub(r"\s+", " ", text).strip()
+
+
+_normalise = normalise  # the name the readers of dates below use
 
 
 def _alternation(names: Iterable[str], special: Mapping[str, str] | None = None) -> str:

@@ -13,17 +13,20 @@ True
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from . import display
+from .display import Summary
 from .errors import (
     EmptyFileError,
     GraphConflictError,
@@ -37,13 +40,14 @@ from .errors import (
 from .inference import Engine as RuleEngine
 from .inference import owl_rl
 from .loading import FileFacts, expand_paths, imports_needed, parse_file
+from .progress import steps
 from .publish import format_for, resolve_format
-from .queries import NamedQuery, expand_iri, named_queries
+from .queries import NamedQueries, expand_iri, named_queries
 from .reasoning import CheckReport, Inferences, Reasoner, inference_description
 from .reasoning import check as check_consistency
 from .report import QualityReport, quality_report
 from .resources import INFERRED_GRAPH_BASE, bundled_paths, check_path, graph_iri, shapes_paths
-from .results import Rows
+from .results import ResultGraph, Rows
 from .shacl import compile_shapes
 from .sparql import (
     PreparedQuery,
@@ -65,6 +69,11 @@ from .validate import (
     khmer_date_violations,
     validate_graph,
 )
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .explore import QueryFrame
 
 __all__ = ["PREFIXES", "KnowledgeGraph", "connect", "load"]
 
@@ -209,15 +218,17 @@ class KnowledgeGraph:
         """
         return expand_iri(name, self.prefixes)
 
-    def summary(self) -> str:
-        """Return a few lines on what the graph holds: triples, graphs and instances per class."""
+    def summary(self) -> Summary:
+        """Return a few lines on what the graph holds: triples, graphs and instances per class.
+
+        The lines are a ``str`` (a :class:`~accsm_kg.display.Summary`), which IPython shows as
+        lines and a notebook as a table.
+        """
         counts = self.named_query("class-instances")
-        lines = [
+        return Summary(
             f"{len(self):,} triples in {len(self.graphs())} named graphs ({self.store.name} store)",
-            "instances per class:",
-        ]
-        lines += [f"  {self._curie(row[0])}: {row[1]}" for row in counts]
-        return "\n".join(lines)
+            [(self._curie(row[0]), str(row[1])) for row in counts],
+        )
 
     def _curie(self, node: object) -> str:
         return curie(node, self.namespaces) if isinstance(node, URIRef) else str(node)
@@ -227,6 +238,31 @@ class KnowledgeGraph:
         if isinstance(self.store, RemoteStore):
             return f"<KnowledgeGraph: remote store at {self.store.query_url}>"
         return f"<KnowledgeGraph: {len(self):,} triples, {self.store.name} store>"
+
+    def _repr_html_(self) -> str:
+        """Return the size, store, most common classes and named graphs as HTML.
+
+        A remote store is named, with the graphs given to :func:`connect`, and not asked: a
+        notebook draws this for every cell ending in ``kg``, and the server may be slow or down.
+        """
+        title = "<p><strong>KnowledgeGraph</strong></p>"
+        if isinstance(self.store, RemoteStore):
+            url = html.escape(self.store.query_url)
+            title = f"<p><strong>KnowledgeGraph</strong>: remote store at <code>{url}</code></p>"
+            graphs = self.store.graphs
+            if graphs is None:
+                held = "<p>Data: the server's default dataset.</p>"
+            else:
+                held = display.table(("graph",), [(URIRef(g),) for g in graphs], noun="graphs")
+            hint = "Not asked for its size or classes here: <code>kg.summary()</code> asks it."
+            return display.block(title, held, f'<p class="accsm-kg-note">{hint}</p>')
+        names = [(graph,) for graph in self.graphs()]
+        listed = display.table(("graph",), names, namespaces=self.namespaces, noun="graphs")
+        return display.block(
+            title,
+            self.summary()._html_parts(limit=10),
+            f"<details><summary>{len(names)} named graphs</summary>{listed}</details>",
+        )
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -331,14 +367,17 @@ class KnowledgeGraph:
         *,
         timeout: float | None = None,
         inferred: bool = True,
-    ) -> Graph:
+    ) -> ResultGraph:
         """Run a CONSTRUCT or DESCRIBE query; the graph comes with the known prefixes bound.
+
+        It is an rdflib :class:`~rdflib.Graph` whose ``repr`` gives its size and which shows
+        as a table of triples in a notebook.
 
         With a list bound, the graph holds the triples made for each value.
         """
         prepared = self._over(self._prepare(sparql, "construct", "CONSTRUCT", "DESCRIBE"), inferred)
         limit = self._timeout(timeout)
-        graph = Graph()
+        graph = ResultGraph()
         for combination in expand_bindings(bind(prepared, bindings)):
             graph += self.store.construct(prepared, combination, timeout=limit)
         for prefix, iri in self.prefixes.items():
@@ -373,8 +412,8 @@ class KnowledgeGraph:
             self.store.update(inline_update_bindings(prepared, combination), timeout=limit)
 
     @property
-    def named_queries(self) -> dict[str, NamedQuery]:
-        """The shipped competency queries, by name."""
+    def named_queries(self) -> NamedQueries:
+        """The shipped competency queries, by name: a ``dict``, a table in a notebook."""
         return named_queries()
 
     def named_query(
@@ -422,6 +461,143 @@ class KnowledgeGraph:
         return self.named_query(
             "why", subject=subject, predicate=predicate, object=object, timeout=timeout
         )
+
+    # -- exploring (accsm_kg.explore) -------------------------------------------------------
+
+    def describe(self, node: str | URIRef, lang: str = "en", *, inferred: bool = False) -> Rows:
+        """Return everything known about a node, in both directions, labelled, with its sources.
+
+        ``node`` is a prefixed name, an IRI or a label. One row per statement and graph:
+        ``direction`` (``out``: the node is the subject; ``in``: the object), ``property`` and
+        ``property_label``, ``value`` and ``value_label`` (labels in ``lang``, else English,
+        else the prefixed name), the ``graph`` holding the statement, its ``confidence``, the
+        ``sources`` it is derived from and the agent it is ``attributed_to`` (prefixed names).
+        The graphs of :meth:`reason`'s inferences are left out unless ``inferred=True``. A node
+        that occurs nowhere raises :class:`~accsm_kg.errors.UnknownNodeError`, naming near
+        matches.
+
+        >>> rows = load().describe("kg:chhy-vichara")
+        >>> [(str(r.value_label), str(r.sources)) for r in rows if r.property.endswith("honorific")]
+        [('Lok Chumteav', 'kg:src-mcs-2020-11-02-focal-points')]
+        """
+        from .explore import describe
+
+        return describe(self, node, lang, inferred=inferred)
+
+    def search(self, text: str, lang: str | None = None, limit: int | None = 20) -> Rows:
+        """Return the nodes whose labels match ``text``, best first.
+
+        Labels are ``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel``, ``foaf:name``,
+        ``schema:name``, ``dcterms:title`` and ``dcterms:alternative``, in ``lang`` only if
+        given. Case, spacing, punctuation and Khmer spelling variants (zero-width characters,
+        ្ដ/្ត, the order of a subscript ro) do not matter. An exact match comes first, then a
+        prefix, all the words, a substring, and a near spelling; ties by label. Columns:
+        ``node``, ``label``, ``language``, ``kind`` (its class), ``match`` and ``score``.
+
+        >>> kg = load()
+        >>> row = kg.search("ឈី\u200bវិជ្ជរ៉ា")[0]  # with a zero-width space
+        >>> str(row.node), str(row.match)
+        ('https://w3id.org/accsm-kg/id/chhy-vichara', 'exact')
+        >>> row = kg.search("មន្រ្តីបង្គោល")[0]  # the subscript ro typed first
+        >>> str(row.label), str(row.node), str(row.match)
+        ('មន្ត្រីបង្គោល', 'https://w3id.org/accsm-kg/id/role-focal-point', 'exact')
+        """
+        from .explore import search
+
+        return search(self, text, lang, limit)
+
+    def classes(self, lang: str = "en", *, inferred: bool = False) -> Rows:
+        """Return each class with its label and number of instances, most instances first.
+
+        >>> next(r for r in load().classes() if str(r.label) == "Meeting").instances.toPython()
+        19
+        """
+        from .explore import classes
+
+        return classes(self, lang, inferred=inferred)
+
+    def properties(self, lang: str = "en", *, inferred: bool = False) -> Rows:
+        """Return each property with its label and the number of statements using it.
+
+        >>> int(next(r for r in load().properties() if str(r.label) == "delegation to").statements)
+        2
+        """
+        from .explore import properties
+
+        return properties(self, lang, inferred=inferred)
+
+    def meetings(
+        self, year: int | None = None, body: str | URIRef | None = None, *, inferred: bool = False
+    ) -> QueryFrame:
+        """Return the meetings of a year and of a body (a framework, organiser or host).
+
+        A :class:`~accsm_kg.explore.QueryFrame`: a DataFrame whose ``sparql`` is the named
+        query ``meetings`` that made it. Nodes are prefixed names, IRIs or labels.
+
+        >>> for name in load().meetings(2020, "kg:ocsc-thailand")["name"]:
+        ...     print(name)
+        ACCSM Focal Points Meeting 2020
+        ACCSM+3 Focal Points Meeting 2020
+        ACCSM Heads of Civil Service Meeting 2020
+        """
+        from .explore import meetings
+
+        return meetings(self, year, body, inferred=inferred)
+
+    def delegations(self, meeting: str | URIRef, *, inferred: bool = False) -> QueryFrame:
+        """Return the delegations to a meeting: country, agency, size and head, labelled.
+
+        >>> load().delegations("kg:accsm-focal-points-meeting-2020")["head_name"].tolist()
+        ['Chhy Vichara']
+        """
+        from .explore import delegations
+
+        return delegations(self, meeting, inferred=inferred)
+
+    def chair_on(
+        self,
+        date: dt.date | str,
+        framework: str | URIRef | None = None,
+        *,
+        inferred: bool = False,
+    ) -> QueryFrame:
+        """Return who held the chair of a framework (of each, if none is given) on a date.
+
+        >>> load().chair_on("2020-11-18", "kg:accsm")["chair_name"].unique().tolist()
+        ['Office of the Civil Service Commission']
+        """
+        from .explore import chair_on
+
+        return chair_on(self, date, framework, inferred=inferred)
+
+    def officials(
+        self, agency: str | URIRef | None = None, *, inferred: bool = False
+    ) -> QueryFrame:
+        """Return the officials of an agency (of every agency if none is given) and their posts.
+
+        >>> load().officials("kg:mcs-cambodia")["person_name"].tolist()
+        ['Chhy Vichara', 'Hun Many']
+        """
+        from .explore import officials
+
+        return officials(self, agency, inferred=inferred)
+
+    def initiatives(
+        self,
+        work_plan: str | URIRef | None = None,
+        proposed_by: str | URIRef | None = None,
+        *,
+        inferred: bool = False,
+    ) -> QueryFrame:
+        """Return the initiatives proposed for a work plan, by a country, labelled.
+
+        >>> frame = load().initiatives("kg:accsm-work-plan-2021-2025", proposed_by="Cambodia")
+        >>> frame[["ordinal", "name"]].to_dict("records")
+        [{'ordinal': 1, 'name': 'ASEAN Guideline on Public Service Delivery'}]
+        """
+        from .explore import initiatives
+
+        return initiatives(self, work_plan, proposed_by, inferred=inferred)
 
     # -- checks and output ------------------------------------------------------------------
 
@@ -525,28 +701,38 @@ class KnowledgeGraph:
         """
         if engine not in (None, "sparql", "pyshacl"):
             raise OptionError(f"engine is 'sparql' or 'pyshacl', not {engine!r}")
-        shapes_graph = _shapes_graph(tuple(_shapes_files(shapes)))
-        chosen = engine or ("sparql" if isinstance(self.store, OxigraphStore) else "pyshacl")
-        report = None
-        if chosen == "sparql":
-            try:
-                compiled = compile_shapes(shapes_graph)
-            except UnsupportedShapesError:
-                if engine == "sparql":
-                    raise
-            else:
-                report = compiled.run(self._select_text(inferred), namespaces=self.namespaces)
-        if report is None:
-            union = self.union(inferred=inferred)
-            report = validate_graph(union, shapes_graph, namespaces=self.namespaces)
-        dates = self.query(check_path("khmer-dates").read_text(encoding="utf-8"), inferred=inferred)
-        unattributed = self.query(
-            check_path("attribution").read_text(encoding="utf-8"), inferred=inferred
-        )
-        report = report.with_violations(
-            khmer_date_violations(dates) + attribution_violations(unattributed)
-        )
-        return explain(report, self, shapes_graph, language=language)
+        # pySHACL reports no progress of its own: the bar names each phase and its time
+        with steps("validating", total=4) as phases:
+            phases.step("loading shapes")
+            shapes_graph = _shapes_graph(tuple(_shapes_files(shapes)))
+            chosen = engine or ("sparql" if isinstance(self.store, OxigraphStore) else "pyshacl")
+            report = None
+            if chosen == "sparql":
+                phases.step("running the shapes as SPARQL")
+                try:
+                    compiled = compile_shapes(shapes_graph)
+                except UnsupportedShapesError:
+                    if engine == "sparql":
+                        raise
+                else:
+                    report = compiled.run(self._select_text(inferred), namespaces=self.namespaces)
+            if report is None:
+                phases.step("copying the graph for pySHACL")
+                union = self.union(inferred=inferred)
+                phases.step(f"running pySHACL on {len(union):,} triples")
+                report = validate_graph(union, shapes_graph, namespaces=self.namespaces)
+            phases.total = phases.count + 3  # the phase in course, and two more
+            phases.step("checking Khmer dates and sources")
+            text = check_path("khmer-dates").read_text(encoding="utf-8")
+            dates = self.query(text, inferred=inferred)
+            unattributed = self.query(
+                check_path("attribution").read_text(encoding="utf-8"), inferred=inferred
+            )
+            report = report.with_violations(
+                khmer_date_violations(dates) + attribution_violations(unattributed)
+            )
+            phases.step(f"explaining {len(report):,} results")
+            return explain(report, self, shapes_graph, language=language)
 
     def dump(self, path: str | Path, format: str | None = None) -> Path:
         """Write the graph to ``path`` as turtle, ntriples, nquads, trig or jsonld.

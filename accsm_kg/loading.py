@@ -17,6 +17,7 @@ byte-order mark is accepted and skipped). ``owl:imports`` are resolved from the 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 import stat
@@ -24,6 +25,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -46,6 +48,7 @@ from .errors import (
     UnsupportedFileError,
 )
 from .literals import CanonicalForms, datatype_name, is_valid, kept_by_value
+from .progress import progress, shown_for
 from .resources import DATASET_SUFFIXES, RDF_SUFFIXES, VOCABULARIES, graph_iri, vocabulary_path
 from .terms import from_oxigraph
 
@@ -67,6 +70,7 @@ __all__ = [
     "parse_dataset",
     "parse_file",
     "parse_files",
+    "parser_input",
     "reading",
     "syntax_error",
     "warn_rewritten",
@@ -386,6 +390,37 @@ def _language_tag_at(path: Path, line: int | None, column: int | None) -> str | 
     return None
 
 
+@contextlib.contextmanager
+def parser_input(path: Path, given: str | bytes | None = None) -> Iterator[dict[str, Any]]:
+    """Yield the arguments for Oxigraph's parser to read ``path``, with a bar of bytes read.
+
+    A file of :attr:`~accsm_kg.progress.Settings.min_bytes` or more, when progress is on
+    (:mod:`accsm_kg.progress`), is read through a counter that draws the bar on standard
+    error; the parser reads it as it goes, so the bar is true. The bar is closed however the
+    block ends.
+
+    :param given: the file's text or bytes, where they were read already; otherwise the
+        parser reads the file by its path.
+
+    >>> with parser_input(Path("x.ttl"), "<urn:a> <urn:b> <urn:c> .") as given:
+    ...     len(list(ox.parse(**given, format=ox.RdfFormat.TURTLE)))
+    1
+    """
+    data = given.encode("utf-8") if isinstance(given, str) else given
+    try:
+        size = len(data) if data is not None else path.stat().st_size
+    except OSError:  # the parser reports it, as ever
+        size = 0
+    if not shown_for(size):
+        yield {"input": given} if given is not None else {"path": str(path)}
+        return
+    with (
+        progress(f"loading {path.name}", total=size, unit="B") as bar,
+        io.BytesIO(data) if data is not None else path.open("rb") as stream,
+    ):
+        yield {"input": bar.reader(stream)}
+
+
 def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     """Parse one Turtle (``.ttl``) or N-Triples (``.nt``) file.
 
@@ -405,7 +440,8 @@ def parse_file(path: Path, graph: URIRef | None = None) -> ParsedFile:
     with _parsing(path):
         text = decode(path, path.read_bytes())
         form = OX_FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
-        quads = list(ox.parse(text, format=form, base_iri=str(graph)))
+        with parser_input(path, text) as given:
+            quads = list(ox.parse(**given, format=form, base_iri=str(graph)))
     if not quads:
         no_triple(path)
     check_literals(path, quads)
@@ -446,7 +482,8 @@ def parse_dataset(path: Path) -> list[ParsedFile]:
     with _parsing(path):
         text = decode(path, path.read_bytes())
         form = OX_FORMATS[DATASET_SUFFIXES[suffix]]
-        quads = list(ox.parse(text, format=form, base_iri=str(own)))
+        with parser_input(path, text) as given:
+            quads = list(ox.parse(**given, format=form, base_iri=str(own)))
     if not quads:
         no_triple(path)
         graphs[own] = Graph()

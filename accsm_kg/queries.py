@@ -15,6 +15,8 @@ IRI or a prefixed name such as ``kg:cambodia``), ``string``, ``integer``, ``date
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,11 +27,14 @@ from typing import Literal as TypingLiteral
 
 from rdflib import XSD, Literal, URIRef
 
+from . import display
 from .errors import BindingError
 from .resources import query_paths
 from .terms import read_term
 
-__all__ = ["NamedQuery", "Parameter", "ParameterKind", "expand_iri", "named_queries"]
+__all__ = [
+    "NamedQueries", "NamedQuery", "Parameter", "ParameterKind", "expand_iri", "named_queries",
+]  # fmt: skip
 
 ParameterKind = TypingLiteral["iri", "term", "string", "integer", "date", "year"]
 _PARAMETER = re.compile(r"^#\s+(\w+)\s+(iri|term|string|integer|date|year)\s+(.+)$")
@@ -120,10 +125,64 @@ class NamedQuery:
         for parameter in self.parameters:
             if parameter.name == name:
                 return parameter
-        known = ", ".join(p.name for p in self.parameters) or "none"
+        names = [p.name for p in self.parameters]
         raise BindingError(
-            f"the query {self.name!r} has no parameter {name!r} (its parameters: {known})"
+            f"the query {self.name!r} has no parameter {name!r} (its parameters: "
+            f"{', '.join(names) or 'none'}){_did_you_mean(name, names)}"
         )
+
+    def __repr__(self) -> str:
+        """Show the name and the parameters, as a call would give them.
+
+        >>> named_queries()["delegation-heads"]
+        <NamedQuery delegation-heads(country, meeting)>
+        """
+        return f"<NamedQuery {self.name}({', '.join(p.name for p in self.parameters)})>"
+
+    def _parameters_text(self) -> str:
+        return "\n".join(f"{p.name} ({p.kind}): {p.description}" for p in self.parameters)
+
+    def _repr_html_(self) -> str:
+        """Return the question, a table of the parameters and, folded, the SPARQL."""
+        parameters = display.table(
+            ("parameter", "kind", "description"),
+            [(p.name, p.kind, p.description) for p in self.parameters],
+            noun="parameters",
+        )
+        return display.block(
+            f"<p><strong>{html.escape(self.name)}</strong>: {html.escape(self.question)}</p>",
+            parameters if self.parameters else "<p>No parameters.</p>",
+            f"<details><summary>SPARQL</summary><pre>{html.escape(self.sparql)}</pre></details>",
+        )
+
+
+class NamedQueries(dict[str, NamedQuery]):
+    """The named queries by name: a ``dict``, shown in a notebook as a table of questions.
+
+    >>> named_queries()  # doctest: +ELLIPSIS
+    <NamedQueries: ... queries>
+    """
+
+    def __repr__(self) -> str:
+        """Show how many queries there are (their names are the keys)."""
+        return f"<NamedQueries: {len(self)} queries>"
+
+    def _repr_html_(self) -> str:
+        """Return a table of each query's name, question and parameters."""
+        rows = [(q.name, q.question, q._parameters_text()) for q in self.values()]
+        return display.block(
+            display.table(("name", "question", "parameters"), rows, noun="queries")
+        )
+
+
+def _did_you_mean(name: str, known: list[str], *, suffix: str = "") -> str:
+    """Return ``"; did you mean X?"`` naming the known name nearest ``name``, or ``""``.
+
+    >>> _did_you_mean("contry", ["country", "meeting"])
+    '; did you mean country?'
+    """
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {near[0]}{suffix}?" if near else ""
 
 
 #: IRI schemes written without ``//`` that a value may use without angle brackets.
@@ -147,9 +206,10 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
         # "gk:cambodia" is an IRI of scheme gk, but far more likely a misspelt prefix
         if bracketed or "://" in text or prefix.lower() in _OPAQUE_SCHEMES:
             return URIRef(text)
+        near = _did_you_mean(prefix, sorted(prefixes), suffix=":" + local).lstrip("; ")
         raise BindingError(
-            f"{value!r}: unknown prefix {prefix}: (known prefixes: {', '.join(sorted(prefixes))});"
-            f" write <{text}> if it is an IRI of its own"
+            f"{value!r}: unknown prefix {prefix}: ({near + '; ' if near else ''}known prefixes: "
+            f"{', '.join(sorted(prefixes))}); write <{text}> if it is an IRI of its own"
         )
     raise BindingError(
         f"{value!r} is neither an absolute IRI nor a prefixed name with a known prefix "
@@ -174,6 +234,6 @@ def _parse(path: Path) -> NamedQuery:
 
 
 @cache
-def named_queries() -> dict[str, NamedQuery]:
-    """Return the shipped named queries by name, sorted."""
-    return {q.name: q for q in map(_parse, query_paths())}
+def named_queries() -> NamedQueries:
+    """Return the shipped named queries by name, sorted (a ``dict``)."""
+    return NamedQueries({q.name: q for q in map(_parse, query_paths())})

@@ -47,6 +47,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
 from rdflib.term import Node
 
+from . import display
 from .errors import OptionError, ReasonerError
 from .resources import (
     BASE_IRI,
@@ -136,6 +137,13 @@ class Inferences:
             f"({self.seconds:.1f} s)"
         )
 
+    def __repr__(self) -> str:
+        """Show the figures on one line; the graph is in :meth:`__str__`."""
+        return (
+            f"<Inferences: {self.added:,} triples inferred from {self.asserted:,} asserted, "
+            f"{self.seconds:.1f} s>"
+        )
+
 
 def inference_description(graph: URIRef, engine: str, added: int) -> Graph:
     """Return the description of a graph of OWL 2 RL inferences, as the graph's own statements.
@@ -219,22 +227,19 @@ class CheckReport:
         )
 
     def _repr_html_(self) -> str:
+        """Return the verdict and, if there are findings, a table of them with their reasons.
+
+        Findings past :data:`accsm_kg.display.MAX_ROWS` are cut, with a count.
+        """
         from html import escape
 
         if self.ok:
-            return f"<p>{escape(str(self))}</p>"
-        items = "".join(
-            "<li>"
-            + escape(f.message)
-            + (
-                "<ul>" + "".join(f"<li>because {escape(a)}</li>" for a in f.because) + "</ul>"
-                if f.because
-                else ""
-            )
-            + "</li>"
-            for f in self.findings
+            return display.block(f"<p>{escape(str(self))}</p>")
+        rows = [(f.kind, f.message, "\n".join(f.because)) for f in self.findings]
+        return display.block(
+            f"<p>{escape(self.reasoner)}: {len(self.findings)} finding(s)</p>",
+            display.table(("kind", "finding", "because"), rows, noun="findings"),
         )
-        return f"<p>{escape(self.reasoner)}: {len(self.findings)} finding(s)</p><ul>{items}</ul>"
 
 
 def _ours(term: Node) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import html
 import json
 import os
 import re
@@ -49,6 +50,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from .errors import BlankNodeLimitError, ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
+from .progress import steps
 from .publish import leftovers, sync_folder, temporary_prefix
 from .resources import BASE_IRI, GRAPH_BASE, ID_BASE, INFERRED_GRAPH_BASE, shapes_paths
 from .terms import to_oxigraph
@@ -142,6 +144,20 @@ class Release:
             f"{len(self.files)} files in {self.folder}, each parsed back with "
             f"{', '.join(self.checked_with)}"
         )
+
+    def __repr__(self) -> str:
+        """Show the version, the size and the folder on one line."""
+        return (
+            f"<Release {self.version} ({self.issued.isoformat()}): {self.triples:,} triples, "
+            f"{len(self.files)} files in {self.folder}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from .display import block, table
+
+        rows = [[path.name, self.sha256.get(path.name, "")] for path in self.files]
+        heads = ["file", "SHA-256"]
+        return block(f"<p>{html.escape(str(self))}</p>", table(heads, rows, limit=len(rows)))
 
 
 # -- terms ------------------------------------------------------------------------------------
@@ -820,12 +836,15 @@ def make_release(
     )  # fmt: skip
     files.append(_file(_VOID, "The VoID and DCAT description of this release", _TURTLE,
                        description))  # fmt: skip
-    for made in files:
-        _check(made, parsers)
-
-    sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
-    listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
-    _write(target, real, [*((made.name, made.data) for made in files), (_SUMS, listing)])
+    # parsing every file back with every parser is most of a release's time
+    with steps(f"release {version}", total=len(files) + 1) as phases:
+        for made in files:
+            phases.step(f"checking {made.name} with {', '.join(parsers)}")
+            _check(made, parsers)
+        phases.step("writing the folder")
+        sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
+        listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
+        _write(target, real, [*((made.name, made.data) for made in files), (_SUMS, listing)])
     return Release(
         version=version,
         issued=issued,

@@ -32,6 +32,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import OWL, RDF, RDFS, NamespaceManager
 from rdflib.term import Node
 
+from . import display
 from .errors import AccsmKgError
 from .loading import OX_FORMATS, syntax_error
 from .resources import (
@@ -393,13 +394,29 @@ class QualityReport:
         return pd.DataFrame(rows, columns=list(_COLUMNS)).astype("string")
 
     def _repr_html_(self) -> str:
-        """Return the summary, the findings and the label coverage as HTML."""
+        """Return the summary, the findings and the label coverage as HTML.
+
+        Findings past :data:`accsm_kg.display.MAX_ROWS` are cut, with a count; a value with a
+        language tag carries it as the cell's ``lang``.
+        """
         parts = [f"<p>Quality report: {html.escape(self._summary())}</p>"]
         if self.findings:
-            parts.append(self._rows()._repr_html_())
+            most = display.MAX_ROWS
+            shown = self.findings if most is None else self.findings[:most]
+            cells = [self._html_cells(f) for f in shown]
+            parts.append(display.table(_COLUMNS, cells, total=len(self), noun="findings"))
         if self.figures:
-            parts += ["<p>Label coverage</p>", self._coverage_rows()._repr_html_()]
-        return "".join(parts)
+            coverage = self._coverage_rows()
+            parts += ["<p>Label coverage</p>", display.table(coverage.variables, coverage)]
+        return display.block(*parts)
+
+    def _html_cells(self, finding: Finding) -> list[display.CellValue]:
+        cells: list[display.CellValue] = [cell or None for cell in self._cells(finding)]
+        if isinstance(finding.value, RdfLiteral) and finding.value.language:
+            cells[_COLUMNS.index("value")] = display.Cell(
+                self._text(finding.value), finding.value.language
+            )
+        return cells
 
 
 def _tsv_cell(text: str) -> str:

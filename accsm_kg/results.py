@@ -1,4 +1,4 @@
-"""Results of SELECT queries: rows that work like named tuples, and ways to render them.
+"""Results of queries: rows of SELECT that work like named tuples, the graphs of CONSTRUCT.
 
 >>> rows = Rows(["name", "size"], [(Literal("Chhy Vichara", lang="en"), Literal(8))])
 >>> row = rows[0]
@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import heapq
 import html
 import io
 import json
@@ -24,16 +25,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar, overload
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
+from . import display
 from .terms import curie
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Row", "Rows"]
+__all__ = ["ResultGraph", "Row", "Rows"]
 
 _T = TypeVar("_T")
 
@@ -219,12 +221,20 @@ class Rows(Sequence[Row]):
         return self.to_table()
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(v)}</th>" for v in self.variables)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(self._short(v))}</td>" for v in row) + "</tr>"
-            for row in self._rows
+        """Return an HTML table: IRIs as prefixed names, ``lang`` on tagged literals, cut if long.
+
+        Only the rows shown (:data:`accsm_kg.display.MAX_ROWS`) are read from the engine.
+        """
+        most = display.MAX_ROWS
+        shown = range(len(self) if most is None else min(len(self), most))
+        table = display.table(
+            self.variables,
+            (self._row(i) for i in shown),
+            namespaces=self._namespaces,
+            total=len(self),
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        empty = '<p class="accsm-kg-note">no rows</p>' if not self else ""
+        return display.block(table, empty)
 
     def to_csv(self) -> str:
         """Return the rows as CSV in the SPARQL 1.1 CSV results format (full IRIs, plain text)."""
@@ -234,6 +244,34 @@ class Rows(Sequence[Row]):
         for row in self._rows:
             writer.writerow(["" if v is None else str(v) for v in row])
         return out.getvalue()
+
+    def to_tsv(self) -> str:
+        r"""Return the rows in the SPARQL 1.1 TSV results format: each value an RDF term.
+
+        >>> Rows(["n", "x"], [(Literal("a\tb", lang="km"), None)]).to_tsv()
+        '?n\t?x\n"a\\tb"@km\t\n'
+        """
+        escapes = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+        def term(value: Node | None) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, URIRef):
+                return f"<{value}>"
+            if isinstance(value, BNode):
+                return f"_:{value}"
+            if isinstance(value, Literal):
+                body = f'"{str(value).translate(escapes)}"'
+                if value.language:
+                    return f"{body}@{value.language}"
+                if value.datatype is not None and value.datatype != XSD.string:
+                    return f"{body}^^<{value.datatype}>"
+                return body
+            return f'"{str(value).translate(escapes)}"'
+
+        lines = ["\t".join(f"?{name}" for name in self.variables)]
+        lines += ["\t".join(term(value) for value in row) for row in self._rows]
+        return "\n".join(lines) + "\n"
 
     def to_json(self, *, indent: int | None = None) -> str:
         """Return the rows in the SPARQL 1.1 Query Results JSON format.
@@ -253,8 +291,12 @@ class Rows(Sequence[Row]):
         document = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
         return json.dumps(document, ensure_ascii=False, indent=indent)
 
-    def to_dataframe(self) -> pd.DataFrame:
+    def to_dataframe(self, *, short: bool = False) -> pd.DataFrame:
         """Return the rows as a pandas DataFrame with typed columns.
+
+        IRIs are strings, in full; ``short=True`` writes them as prefixed names with the known
+        prefixes (``kg:cambodia``), as :meth:`to_table` and the HTML table do, and an IRI under
+        no known prefix as ``<iri>``.
 
         Integers (and ``xsd:gYear``) become nullable ``Int64``, decimals and doubles ``Float64``,
         ``xsd:date`` and ``xsd:dateTime`` datetimes, booleans ``boolean``; IRIs and other literals
@@ -272,8 +314,53 @@ class Rows(Sequence[Row]):
         """
         import pandas as pd
 
-        columns = {name: _column(pd, self.column(name)) for name in self.variables}
+        columns = {name: _column(pd, self._values(name, short)) for name in self.variables}
         return pd.DataFrame(columns, columns=list(self.variables))
+
+    def _values(self, name: str, short: bool) -> list[Node | None]:
+        values = self.column(name)
+        if not short:
+            return values
+        return [Literal(self._short(v)) if isinstance(v, URIRef) else v for v in values]
+
+
+class ResultGraph(Graph):
+    """The graph of a CONSTRUCT or DESCRIBE query: an rdflib :class:`~rdflib.Graph`, shown short.
+
+    Its ``repr`` gives its size; in a notebook it shows as a table of its triples.
+
+    >>> graph = ResultGraph()
+    >>> graph.add((URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("ក", lang="km")))
+    <Graph: 1 triple>
+    """
+
+    def __repr__(self) -> str:
+        """Show the number of triples."""
+        n = len(self)
+        return f"<Graph: {n:,} triple{'' if n == 1 else 's'}>"
+
+    def _repr_html_(self) -> str:
+        """Return the triples, sorted, as a subject, predicate and object table, cut if long.
+
+        Names are shortened with the graph's prefixes; Khmer literals carry ``lang="km"``.
+        """
+        most = display.MAX_ROWS
+        # sorted by the text of each term, an order that no mix of terms can fail on
+        key = _triple_text
+        triples = sorted(self, key=key) if most is None else heapq.nsmallest(most, self, key=key)
+        table = display.table(
+            ("subject", "predicate", "object"),
+            triples,
+            namespaces=self.namespace_manager,
+            total=len(self),
+            noun="triples",
+        )
+        return display.block(f"<p>{html.escape(repr(self))}</p>", table)
+
+
+def _triple_text(triple: tuple[Node, Node, Node]) -> tuple[str, str, str]:
+    subject, predicate, object_ = triple
+    return (str(subject), str(predicate), str(object_))
 
 
 def _width(text: str) -> int:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import difflib
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -50,6 +51,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query, Update
 from rdflib.term import Identifier
 
+from ._sparql_syntax import explain, unknown_prefix
 from .errors import BindingError, QueryError, QueryFormError, SparqlSyntaxError
 from .terms import is_valid_iri
 
@@ -255,8 +257,8 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
             raise SparqlSyntaxError("the query is empty") from None
         if _is_update(text):
             raise QueryFormError("SPARQL Update", "query", "update") from None
-        raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
-    _check_prefixes(parsed, prefixes)
+        raise explain(text, error.lineno, error.col) from None
+    _check_prefixes(parsed, prefixes, text)
     try:
         algebra = translateQuery(parsed, initNs=dict(prefixes))
     except Exception as error:  # rdflib raises plain Exception for an undeclared prefix
@@ -270,7 +272,7 @@ def _prepare(text: str, prefixes: tuple[tuple[str, str], ...]) -> PreparedQuery:
     return PreparedQuery(text, _FORMS[parsed[1].name], frozenset(variables), algebra, prefixes)
 
 
-def _check_prefixes(parsed: Any, prefixes: tuple[tuple[str, str], ...]) -> None:
+def _check_prefixes(parsed: Any, prefixes: tuple[tuple[str, str], ...], text: str) -> None:
     """Refuse a prefixed name whose prefix is neither declared nor one of ``prefixes``.
 
     rdflib would quietly expand prefixes of its own (``vann:``, ``time:``...) that other
@@ -290,10 +292,7 @@ def _check_prefixes(parsed: Any, prefixes: tuple[tuple[str, str], ...]) -> None:
     traverse(parsed, visitPost=visit)
     undeclared = [prefix for prefix in used if prefix not in declared]
     if undeclared:
-        raise SparqlSyntaxError(
-            f"unknown prefix {undeclared[0]}: (declare it with PREFIX {undeclared[0]}: <...>; "
-            f"known prefixes: {', '.join(sorted(declared))})"
-        )
+        raise unknown_prefix(text, undeclared[0], declared)
 
 
 _TOO_DEEP = (
@@ -336,8 +335,8 @@ def _prepare_update(text: str, prefixes: tuple[tuple[str, str], ...]) -> Prepare
     try:
         parsed = parseUpdate(_for_rdflib(text))
     except ParseException as error:
-        raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
-    _check_prefixes(parsed, prefixes)
+        raise explain(text, error.lineno, error.col, what="update") from None
+    _check_prefixes(parsed, prefixes, text)
     try:
         algebra = translateUpdate(parsed, initNs=dict(prefixes))
     except Exception as error:  # rdflib raises plain Exception for an undeclared prefix
@@ -439,8 +438,7 @@ def bind(
     for name, value in (bindings or {}).items():
         key = name.lstrip("?$")
         if key not in query.variables:
-            known = ", ".join(f"?{v}" for v in sorted(query.variables)) or "none"
-            raise BindingError(f"?{key} is not a variable of the {what} (its variables: {known})")
+            raise BindingError(_not_a_variable(key, query.variables, what))
         if isinstance(value, list | tuple):
             terms[key] = [to_term(item) for item in value]
         elif isinstance(value, set | frozenset):
@@ -520,15 +518,17 @@ def check_parses(text: str, *, update: bool = False) -> None:
     >>> try:
     ...     check_parses("SELECT * WHERE { ?s ?p }")
     ... except SparqlSyntaxError as error:
-    ...     print(error)
-    SPARQL syntax error: line 1, column 18: Expected SelectQuery
+    ...     print(error)  # doctest: +ELLIPSIS
+    SPARQL syntax error: line 1, column 24: expected an object after '?p': a triple pattern ...
+        SELECT * WHERE { ?s ?p }
+                               ^
 
     :raises SparqlSyntaxError: it does not parse.
     """
     try:
         (parseUpdate if update else parseQuery)(_for_rdflib(text))
     except ParseException as error:
-        raise SparqlSyntaxError(str(error.msg), error.lineno, error.col) from None
+        raise explain(text, error.lineno, error.col, what="update" if update else "query") from None
 
 
 # -- writing values --------------------------------------------------------------------------
@@ -698,6 +698,21 @@ def _for_rdflib(text: str) -> str:
         return f"\\U{code:08X}"
 
     return _ESCAPE.sub(rewrite, text)
+
+
+def _not_a_variable(name: str, variables: Iterable[str], what: str) -> str:
+    """Say that ``?name`` is no variable of the query, naming its variables and the nearest.
+
+    >>> print(_not_a_variable("contry", {"country", "meeting"}, "query"))  # doctest: +ELLIPSIS
+    ?contry is not a variable of the query (its variables: ...); did you mean ?country?
+    """
+    known = sorted(variables)
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return (
+        f"?{name} is not a variable of the {what} (its variables: "
+        f"{', '.join(f'?{v}' for v in known) or 'none'})"
+        + (f"; did you mean ?{near[0]}?" if near else "")
+    )
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -1352,8 +1367,7 @@ def _substitute(plan: _Plan, full_text: str, bindings: Mapping[str, Identifier],
     for key, value in bindings.items():
         name = key.lstrip("?$")
         if name not in plan.order:
-            known = ", ".join(f"?{v}" for v in sorted(plan.order)) or "none"
-            raise BindingError(f"?{name} is not a variable of the {what} (its variables: {known})")
+            raise BindingError(_not_a_variable(name, plan.order, what))
         if name in plan.assigned:
             offset, how = plan.assigned[name]
             raise BindingError(

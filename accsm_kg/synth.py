@@ -44,6 +44,7 @@ from rdflib import URIRef
 
 from .errors import OptionError
 from .khmer import lunar_date, to_khmer_digits
+from .progress import progress as bar
 from .publish import atomic_stream
 from .resources import bundled_paths
 
@@ -219,7 +220,8 @@ def generate(
     :param faults: how many known violations to inject, each on a meeting of its own.
     :param fault_kinds: the kinds to inject, in turn (by default :data:`DEFAULT_FAULT_KINDS`,
         in an order drawn from the seed).
-    :param progress: called now and then with the number of triples written so far.
+    :param progress: called now and then with the number of triples written so far; by
+        default a bar on standard error shows it (:mod:`accsm_kg.progress`).
     :raises OptionError: a size, seed or number of faults that cannot be used.
     :raises DumpError: the file cannot be written.
     """
@@ -255,7 +257,17 @@ def generate(
         text.detach()  # the caller syncs and closes the file
         made.append((writer.triples, injected))
 
-    atomic_stream(target, write)
+    if progress is not None:
+        atomic_stream(target, write)
+    else:  # no caller's own report: a bar of triples written (see accsm_kg.progress)
+        with bar(f"writing {target.name}", total=triples, unit="triples") as shown:
+
+            def progress(done: int) -> None:
+                shown.advance_to(min(done, triples))
+
+            atomic_stream(target, write)
+            shown.total = made[0][0]  # a few more or fewer than asked are written
+            shown.advance_to(made[0][0])
     written, injected = made[0]
     return Synthesis(target, written, seed, injected)
 

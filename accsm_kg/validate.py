@@ -30,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD, NamespaceManager
 from rdflib.term import Node
 
+from . import display
 from .errors import KhmerDateError, OptionError, ShapesError
 from .khmer import check_lunar_date, parse_khmer_date
 from .locate import Location, Locator
@@ -271,15 +272,31 @@ class ValidationReport:
         }
 
     def _repr_html_(self) -> str:
-        """Return the summary line and, if there are results, their groups and a table of them."""
+        """Return the summary line and, if there are results, a table of them and their groups.
+
+        Tables longer than :data:`accsm_kg.display.MAX_ROWS` are cut, with a count; a label in
+        Khmer script carries ``lang="km"``.
+        """
         summary = f"<p>{html.escape(self._summary())}</p>"
         if not self.violations:
             return summary
-        groups = _html_table(
-            ("shape", "path", "severity", "count"), [astuple(g) for g in self.groups()]
+        most = display.MAX_ROWS
+        shown = self.violations if most is None else self.violations[:most]
+        results = display.table(
+            _COLUMNS, [self._html_cells(v) for v in shown], total=len(self), noun="results"
         )
-        rows = [tuple(self._cells(v).values()) for v in self.violations]
-        return f"{summary}{_html_table(_COLUMNS, rows)}<p>By shape:</p>{groups}"
+        groups = display.table(
+            ("shape", "path", "severity", "count"),
+            [astuple(g) for g in self.groups()],
+            noun="groups",
+        )
+        return f"{summary}{results}<p>By shape:</p>{groups}"
+
+    def _html_cells(self, v: Violation) -> list[display.CellValue]:
+        cells: list[display.CellValue] = list(self._cells(v).values())
+        if v.label:
+            cells[_COLUMNS.index("label")] = display.Cell(v.label, display.khmer_lang(v.label))
+        return cells
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return the results as a DataFrame, one row each, IRIs shortened with prefixes.
@@ -355,17 +372,6 @@ _COLUMNS = (
     "focus_node", "path", "severity", "constraint", "message", "shape", "value",
     "label", "shape_name", "hint", "file", "line",
 )  # fmt: skip
-
-
-def _html_table(heads: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in row)
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _bound(namespaces: NamespaceManager | None) -> Iterable[tuple[str, URIRef]]:

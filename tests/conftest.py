@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import Endpoints, oxigraph_server, virtuoso_server
+from servers import Endpoints, oxigraph_server, require_tool, virtuoso_server
 
 import accsm_kg
+
+#: pytester runs pytest inside a test (tests/test_servers.py: a run without a program)
+pytest_plugins = ["pytester"]
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -55,7 +58,8 @@ SLOW_MODULES = {
     "test_w3c",
     "test_writes",
 }
-#: Single tests of other modules that take seconds each.
+#: Single tests of other modules that take seconds each (a function, or one case of one), where
+#: a marker cannot go: docstring examples, and cases of tables in other modules.
 SLOW_TESTS = {
     "test_a_load_killed_at_any_moment_leaves_the_old_store_or_the_new_one",
     "test_blank_node_structures_load_in_time_proportional_to_them",
@@ -66,6 +70,37 @@ SLOW_TESTS = {
     "test_lunar_date_round_trips_on_every_day",
     "test_timed_out_queries_stop_and_free_their_memory",
     "test_validate_engines_print_the_same_report",
+    # docstring examples: whole releases, both validation engines, reasoners on Java
+    "accsm_kg.docs",
+    "accsm_kg.knowledge_graph.KnowledgeGraph.check",
+    "accsm_kg.knowledge_graph.KnowledgeGraph.reason",
+    "accsm_kg.knowledge_graph.KnowledgeGraph.validate",
+    "accsm_kg.reasoning",
+    "accsm_kg.reasoning.check",
+    "accsm_kg.release",
+    "accsm_kg.validate",
+    "accsm_kg.validate.explain",
+    # pages and commands of seconds each, in tables of quick ones
+    "test_bad_input_is_one_error_line_and_exit_2[docs -o @ok.nt/x --no-bundled --data @ok.nt]",
+    "test_output_writes_the_file_instead[args5-0-Conforms]",
+    "test_output_writes_the_file_instead[args6-1-delegation-size-not-positive.ttl]",
+    'test_output_writes_the_file_instead[args7-0-"counts"]',
+    "test_python_sessions_of_the_docs_run[docs/explore.md]",
+    "test_python_sessions_of_the_docs_run[docs/pictures.md]",
+    "test_python_sessions_of_the_docs_run[docs/python.md]",
+}
+
+
+#: Tests that run programs but cannot carry a ``needs`` marker: docstring examples, and the
+#: cases of tests parametrised over the pages and notebooks of the documentation.
+ITEMS_NEEDING = {
+    "accsm_kg.knowledge_graph.KnowledgeGraph.check": ("java",),
+    "accsm_kg.reasoning": ("java",),
+    "accsm_kg.reasoning.check": ("java",),
+    "test_notebook_runs_and_its_saved_outputs_are_real[publishing]": ("java", "rapper"),
+    "test_python_sessions_of_the_docs_run[docs/python.md]": ("java",),
+    "test_walk_throughs_run_as_written[docs/publishing.md]": ("rapper",),
+    "test_walk_throughs_run_as_written[docs/reasoning.md]": ("java",),
 }
 
 
@@ -75,9 +110,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.path.stem
         name = getattr(item, "originalname", item.name)
+        if item.name in ITEMS_NEEDING:
+            item.add_marker(pytest.mark.needs(*ITEMS_NEEDING[item.name]))
         if (
             module in SLOW_MODULES
             or name in SLOW_TESTS
+            or item.name in SLOW_TESTS
             or servers & set(getattr(item, "fixturenames", ()))
         ):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, where ``CI`` is set, fail) a test marked ``needs`` whose program is missing."""
+    for marker in item.iter_markers("needs"):
+        for tool in marker.args:
+            require_tool(tool)

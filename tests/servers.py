@@ -1,4 +1,4 @@
-"""Real SPARQL servers for the tests: started on loopback ports, stopped afterwards.
+"""Real SPARQL servers and the other programs the tests run, and what to do when one is missing.
 
 - Oxigraph server, from PyPI (the ``oxigraph`` package, a test dependency);
 - Virtuoso Open Source, from Debian (``apt-get install virtuoso-opensource``; ``.ci/run``
@@ -6,10 +6,16 @@
 
 Each yields its endpoints; the servers listen on 127.0.0.1 only, on free ports, and keep their
 data in a temporary folder.
+
+:data:`TOOLS` lists every program a test may need with the command that installs it, and
+:func:`require_tool` finds one: where it is missing, the test skips, saying what to install,
+unless the ``CI`` environment variable is set, where a missing program fails the test instead
+(so that continuous integration never passes by skipping).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 @dataclass(frozen=True)
@@ -61,18 +68,45 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-def _program(name: str, package: str) -> str:
+#: Each program some tests run, and the command that installs it.
+TOOLS = {
+    "java": "apt-get install default-jre-headless",  # HermiT and Pellet, owlready2's reasoners
+    "isql-vt": "apt-get install virtuoso-opensource",
+    "oxigraph": "pip install oxigraph",  # the test extra installs it beside the Python
+    "rapper": "apt-get install raptor2-utils",  # the third parser of release files
+    "virtuoso-t": "apt-get install virtuoso-opensource",
+}
+
+
+def in_ci() -> bool:
+    """Whether the ``CI`` environment variable is set (to anything but ``0`` or ``false``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
+def require_tool(name: str) -> str:
+    """Return the path of the program ``name`` (one of :data:`TOOLS`), found beside the Python
+    that runs the tests or on ``PATH``.
+
+    Where it is missing, skip the test, or fail it if :func:`in_ci`, with a message that names
+    the program and the command that installs it.
+    """
     beside_python = Path(sys.executable).parent / name
     found = str(beside_python) if beside_python.exists() else shutil.which(name)
-    if found is None:
-        raise RuntimeError(f"{name} is not installed: {package}")
-    return found
+    if found is not None:
+        return found
+    message = (
+        f"{name} is not installed: {TOOLS[name]} (tests that need it skip, "
+        "and fail where the CI environment variable is set)"
+    )
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 @contextmanager
 def oxigraph_server(folder: Path) -> Iterator[Endpoints]:
     """Run ``oxigraph serve`` on a free loopback port, its data in ``folder``."""
-    program = _program("oxigraph", "pip install oxigraph")
+    program = require_tool("oxigraph")
     port = free_port()
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
@@ -123,8 +157,8 @@ MaxQueryExecutionTime = 120
 @contextmanager
 def virtuoso_server(folder: Path) -> Iterator[Endpoints]:
     """Run Virtuoso on free loopback ports, its database in ``folder``, open to SPARQL Update."""
-    program = _program("virtuoso-t", "apt-get install virtuoso-opensource")
-    isql = _program("isql-vt", "apt-get install virtuoso-opensource")
+    program = require_tool("virtuoso-t")
+    isql = require_tool("isql-vt")
     sql_port, http_port = free_port(), free_port()
     (folder / "vsp").mkdir()
     ini = folder / "virtuoso.ini"

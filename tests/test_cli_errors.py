@@ -196,7 +196,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["release", "--version", "v1.0.0", "-o", "@rel", *D], "is not a semantic version"),
     (["release", "--version", "1.0.0.0", "-o", "@rel", *D], "is not a semantic version"),
     (["release", "--version", "", "-o", "@rel", *D], "is not a semantic version"),
-    (["release", "-o", "@rel", *D], "Missing option '--version'"),
+    (["release", "-o", "@rel", *D], "Missing option '--release-version'"),
     (["release", "--version", "1.0.0", "-o", "@ok.nt", *D], "is a file"),
     (["release", "--version", "1.0.0", "-o", "@ok.nt/rel", *D], "ok.nt"),
     (["release", "--version", "1.0.0", "-o", "@taken", "--no-rapper", *D], "not part of a release"),
@@ -259,6 +259,18 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["khmer-date", "2020-13-01"], "month must be in 1..12"),
     (["khmer-date", "0000-01-01"], "year 0 is out of range"),
     (["no-such-command"], "No such command"),
+    # plot, and the options every reading command shares
+    (["plot", "nosuch", "-o", "@x.png"], "'nosuch' is not one of"),
+    (["query", "-e", "ASK {}", "-f", "csv", *D], "--format csv does not apply to an ASK query"),
+    (["query", "-e", "SELECT * WHERE { ?s ?p }", *D], "expected an object after '?p'"),
+    (["stats", "-f", "xml"], "'xml' is not one of"),
+    (["stats", "-o", "@empty"], "is a directory"),
+    (["stats", "--store", "@ok.nt"], "is a file"),
+    (["stats", "--endpoint", "notaurl"], "is not the http:// or https:// URL of a SPARQL"),
+    (["stats", "--endpoint", "http://127.0.0.1:9/q", "--data", "@ok.nt"], "leave out --data"),
+    (["queries", "-f", "xml"], "'xml' is not one of"),
+    (["validate", "-o", "@empty"], "is a directory"),
+    (["release", "--release-version", "1", "-o", "@rel", *D], "is not a semantic version"),
 ]
 
 
@@ -283,6 +295,7 @@ def test_bad_input_is_one_error_line_and_exit_2(bad: Path, args: list[str], mess
         ["-n", "meetings-between", "--bind", 'start="x"^^xsd:date'],
     ],
 )
+@pytest.mark.slow
 def test_ill_typed_bound_literal_is_a_binding_error(args: list[str]) -> None:
     """rdflib logged a traceback for "x"^^xsd:date and the command exited 0: now it is refused."""
     done = subprocess.run(

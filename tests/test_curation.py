@@ -126,6 +126,7 @@ def test_written_as_trig_each_fact_in_the_graph_of_its_source(imported: Path) ->
     assert (str(why.source), str(why.confidence)) == (KG + "src-asean-hcs-2020", "Stated")
 
 
+@pytest.mark.slow
 def test_importing_again_changes_nothing(imported: Path) -> None:
     """The same rows give the same file, which is then not rewritten."""
     before = imported.read_bytes(), imported.stat().st_mtime_ns
@@ -135,6 +136,7 @@ def test_importing_again_changes_nothing(imported: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["delegations.yaml", "persons.csv", "initiatives.csv"])
+@pytest.mark.slow
 def test_documented_examples_import(tmp_path: Path, name: str) -> None:
     """The example rows for delegations, persons and initiatives import and validate."""
     result = import_file(CURATION / name, output=tmp_path / "out.trig")
@@ -197,6 +199,7 @@ def test_khmer_dates_are_checked_against_the_day(tmp_path: Path) -> None:
         import_file(rows, output=tmp_path / "out.trig")
 
 
+@pytest.mark.slow
 def test_references_and_names_are_checked(tmp_path: Path) -> None:
     """Unknown references and names already in the data are refused, naming row and column."""
     rows = _write(
@@ -221,6 +224,7 @@ def test_kind_comes_from_the_file_name(tmp_path: Path) -> None:
         import_file(rows, kind="gadget", output=tmp_path / "out.trig")
 
 
+@pytest.mark.slow
 def test_cli_import_and_template(tmp_path: Path) -> None:
     """`accsm-kg import` writes the file, or prints a template; bad rows exit 2 with the row."""
     runner = CliRunner()
@@ -259,6 +263,7 @@ def test_not_utf8_names_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["meetings.csv", "delegations.yaml"])
+@pytest.mark.slow
 def test_utf8_byte_order_mark_is_accepted(tmp_path: Path, name: str) -> None:
     """A UTF-8 file that starts with a byte-order mark (as Excel writes) imports as without."""
     rows = tmp_path / name
@@ -280,6 +285,7 @@ def test_unwritable_output_is_a_curation_error(tmp_path: Path) -> None:
 # -- the fixes of a user's report: re-import into --data, every template, claims, duplicates --
 
 
+@pytest.mark.slow
 def test_reimport_into_a_data_folder_leaves_the_output_out(tmp_path: Path) -> None:
     """Importing again into a file inside a --data folder is not "already exists"."""
     meetings = import_file(CURATION / "meetings.csv", output=tmp_path / "curated" / "m.trig")
@@ -342,6 +348,7 @@ def _minimal_row(kind: str, instances: dict[URIRef, URIRef]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", sorted(templates()))
+@pytest.mark.slow
 def test_every_template_gives_rows_that_validate(
     tmp_path: Path, kind: str, instances: dict[URIRef, URIRef]
 ) -> None:
@@ -357,6 +364,7 @@ def test_every_template_gives_rows_that_validate(
     assert template(kind).target_class in types
 
 
+@pytest.mark.slow
 def test_a_concept_is_named_by_its_preferred_label(tmp_path: Path) -> None:
     """A template without a label column mints the IRI from skos:prefLabel, its first column."""
     assert template("concept").header().startswith("id,preferred_label,preferred_label_km,")
@@ -387,6 +395,7 @@ def test_web_pages_are_also_source_documents(tmp_path: Path) -> None:
     assert text.endswith("        schema:url <https://example.org/an-example-page> .\n}\n")
 
 
+@pytest.mark.slow
 def test_claims_take_vocabulary_properties_and_turtle_literals(tmp_path: Path) -> None:
     """A claim's property may be a vocabulary term; its value a Turtle literal, or typed by it."""
     result = import_file(CURATION / "claims.csv", output=tmp_path / "claims.trig")
@@ -471,6 +480,7 @@ def test_a_missing_required_column_is_reported_once(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_problems_are_listed_in_row_order(tmp_path: Path) -> None:
     """Problems found by different checks are listed by row, not by check."""
     rows = _write(
@@ -525,6 +535,7 @@ def _alias_bomb(path: Path, width: int = 3, depth: int = 8) -> Path:
     return _write(path, *lines)
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_is_refused_by_accsm_kg_import(tmp_path: Path) -> None:
     """Aliases of aliases (3 ** 9 sources from a 330-byte file) are refused, naming the line.
 

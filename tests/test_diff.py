@@ -32,6 +32,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_same_graph_in_other_formats_is_equal(dumps: Path) -> None:
     """Turtle, N-Quads and JSON-LD dumps of one graph show no change."""
     assert diff_dumps(dumps / "kg.ttl", dumps / "kg.nq").equal
@@ -45,6 +46,7 @@ def test_blank_node_labels_do_not_count(resources: Path) -> None:
     assert changes.equal, changes.to_text()
 
 
+@pytest.mark.slow
 def test_many_copies_of_one_structure_compare_at_once(kg: KnowledgeGraph, tmp_path: Path) -> None:
     """A folder of several dumps of the graph (blank nodes alike in each) equals itself."""
     for n in range(4):
@@ -88,6 +90,7 @@ def test_copies_of_one_blank_node_structure_are_counted(tmp_path: Path) -> None:
     assert diff_dumps(new, new).equal
 
 
+@pytest.mark.slow
 def test_shapes_added_to_the_bundled_graph_remove_nothing(
     kg: KnowledgeGraph, tmp_path: Path
 ) -> None:
@@ -106,6 +109,7 @@ def test_shapes_added_to_the_bundled_graph_remove_nothing(
     assert len(changes.added) == len(shapes)
 
 
+@pytest.mark.slow
 def test_one_added_triple_is_reported_with_its_subject_label(dumps: Path, changed: Path) -> None:
     """The text names the subject with its English and Khmer labels, and the added triple."""
     changes = diff_dumps(dumps / "kg.ttl", changed)
@@ -128,6 +132,7 @@ def test_removed_triples_and_markdown(dumps: Path, changed: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(dumps: Path, changed: Path, resources: Path) -> None:
     """accsm-kg diff exits 0 when equal, 1 when different, 2 on a file that does not parse."""
     runner = CliRunner()

@@ -80,6 +80,7 @@ def _anchor(kg: KnowledgeGraph, term: URIRef) -> str:
     return namespaces.curie(term, generate=False).replace(":", "-")
 
 
+@pytest.mark.slow
 def test_every_class_and_property_has_a_section(
     kg: KnowledgeGraph, pages: dict[str, _Page], ontology: Graph
 ) -> None:
@@ -137,6 +138,7 @@ def test_every_named_query_has_its_question_sparql_and_answer(
                 assert str(value) in text, (query.name, value)
 
 
+@pytest.mark.slow
 def test_docs_are_the_same_bytes_for_the_same_graph(kg: KnowledgeGraph, tmp_path: Path) -> None:
     """Two builds of the docs are identical."""
     first = [p.read_bytes() for p in build_docs(kg, tmp_path / "a")]
@@ -144,6 +146,7 @@ def test_docs_are_the_same_bytes_for_the_same_graph(kg: KnowledgeGraph, tmp_path
     assert first == second
 
 
+@pytest.mark.slow
 def test_cli_docs(tmp_path: Path) -> None:
     """accsm-kg docs writes the pages and lists them."""
     result = CliRunner().invoke(

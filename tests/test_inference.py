@@ -125,6 +125,7 @@ def small() -> tuple[Graph, Graph]:
     return given, owl_rl(given, vocabularies=True)
 
 
+@pytest.mark.slow
 def test_only_new_triples(small: tuple[Graph, Graph]) -> None:
     """Nothing asserted, trivial, about blank nodes or literals, or of the vocabularies returns."""
     given, inferred = small
@@ -138,6 +139,7 @@ def test_only_new_triples(small: tuple[Graph, Graph]) -> None:
     assert not [t for t in inferred if t[0] == EX.Meeting and t[2] == SCHEMA.Thing]
 
 
+@pytest.mark.slow
 def test_vocabularies(small: tuple[Graph, Graph]) -> None:
     """The whole bundled vocabularies' axioms apply only when asked for."""
     given, inferred = small
@@ -155,6 +157,7 @@ def test_deterministic(engine: Engine) -> None:
     assert set(first) == set(again)
 
 
+@pytest.mark.slow
 def test_engines_agree_on_the_bundled_data(kg: accsm_kg.KnowledgeGraph) -> None:
     """Both engines infer the same from the bundled ontology and data."""
     graph = kg.union(inferred=False)
@@ -244,6 +247,7 @@ AXIOMS = st.one_of(
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
 @given(st.lists(AXIOMS, min_size=1, max_size=12))
+@pytest.mark.slow
 def test_engines_agree_on_random_ontologies(axioms: list[Triples]) -> None:
     """Both engines infer the same from small random ontologies and facts."""
     graph = Graph()

@@ -226,6 +226,7 @@ def test_lunar_date_round_trips_on_every_day() -> None:
         check_lunar_date(str(lunar), day)
 
 
+@pytest.mark.slow
 def test_consecutive_days_are_consecutive_lunar_days() -> None:
     """Each next day, 1900-2100, is the next lunar day, or the 1st waxing day of a new month."""
     lunar = [lunar_date(day) for day in _every_day()]

@@ -232,6 +232,7 @@ def test_the_same_file_twice_loads_once(tmp_path: Path) -> None:
     assert len(kg) == 2
 
 
+@pytest.mark.slow
 def test_a_persistent_store_remembers_which_files_fill_a_graph(tmp_path: Path) -> None:
     """Reopened, an on-disk store still refuses a file that would replace another's graph."""
     first, second = _nq(tmp_path / "a.nq", "a"), _nq(tmp_path / "b.nq", "b")
@@ -247,6 +248,7 @@ def test_a_persistent_store_remembers_which_files_fill_a_graph(tmp_path: Path) -
     "damage",
     ["{not json", "[]", '{"format": "accsm-kg-sources/2", "graphs": {"g": 3}}', '"x"', ""],
 )
+@pytest.mark.slow
 def test_a_damaged_record_of_sources_is_rebuilt(tmp_path: Path, damage: str) -> None:
     """A corrupt accsm-kg-sources.json is warned of and rebuilt: every file is parsed again."""
     data = tmp_path / "a.ttl"
@@ -315,6 +317,7 @@ def test_a_load_killed_at_any_moment_leaves_the_old_store_or_the_new_one(tmp_pat
         assert _state(store) == after
 
 
+@pytest.mark.slow
 def test_snapshots_of_killed_processes_are_removed(tmp_path: Path) -> None:
     """A timed query's snapshot folder left by a killed process goes at the next snapshot."""
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
@@ -464,6 +467,7 @@ def test_the_entity_check_reads_the_whole_doctype_in_one_pass(tmp_path: Path) ->
         check_entities(path)
 
 
+@pytest.mark.slow
 def test_an_on_disk_store_adds_up_as_a_fresh_one_does(tmp_path: Path) -> None:
     """A file sharing a bundled graph adds up whether or not the store held the bundled data."""
     graph = "https://w3id.org/accsm-kg/graph/ontology/accsm"
@@ -482,6 +486,7 @@ def _ox(path: Path) -> accsm_kg.OxigraphStore:
     return accsm_kg.OxigraphStore(path)
 
 
+@pytest.mark.slow
 def test_a_load_killed_before_its_end_is_undone(tmp_path: Path) -> None:
     """New graphs noted as pending, and staging graphs, are gone when the store opens again."""
     data = tmp_path / "a.nt"
@@ -500,6 +505,7 @@ def test_a_load_killed_before_its_end_is_undone(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("ran", [False, True], ids=["update-not-run", "update-run"])
+@pytest.mark.slow
 def test_a_load_killed_at_its_end_is_finished(tmp_path: Path, ran: bool) -> None:
     """Once a load's end is recorded, the next opening runs its update if it never ran."""
     data = tmp_path / "a.nt"
@@ -531,6 +537,7 @@ def test_a_load_killed_at_its_end_is_finished(tmp_path: Path, ran: bool) -> None
         assert kg.store.is_current(data, URIRef(target))
 
 
+@pytest.mark.slow
 def test_digests_of_an_earlier_version_are_read_again_quietly(tmp_path: Path) -> None:
     """A store whose record is the older form (graph: digest) parses its files again, unwarned."""
     data = tmp_path / "a.nt"
@@ -563,6 +570,7 @@ def test_rdf_xml_nested_too_deep_is_refused_at_once(tmp_path: Path) -> None:
         accsm_kg.diff_dumps(path, other)
 
 
+@pytest.mark.slow
 def test_opening_an_open_store_again_closes_the_earlier_one(tmp_path: Path) -> None:
     """A notebook cell run twice opens its on-disk store again; the earlier graph says it closed."""
     first = accsm_kg.load(include_bundled=False, path=tmp_path / "kg.ox")
@@ -573,6 +581,7 @@ def test_opening_an_open_store_again_closes_the_earlier_one(tmp_path: Path) -> N
     again.close()
 
 
+@pytest.mark.slow
 def test_a_changed_file_reloads_every_file_its_graphs_lead_to(tmp_path: Path) -> None:
     """f and p share a graph, p and q another: after f changes, a reopened store keeps q's."""
     files = {"f": "<urn:x:G1> { <urn:x:a> <urn:x:p> 1 . }\n"}

@@ -195,6 +195,7 @@ def test_all_or_nothing_for_every_bad_input(resources: Path, bad: str) -> None:
 
 @pytest.mark.parametrize("name", ["kg.nq", "kg.trig"])
 @pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+@pytest.mark.slow
 def test_dumps_with_graphs_load_back_into_their_graphs(
     kg: accsm_kg.KnowledgeGraph, tmp_path: Path, name: str, store: accsm_kg.StoreName
 ) -> None:

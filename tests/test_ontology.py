@@ -131,6 +131,7 @@ def vocabulary_terms() -> tuple[set[URIRef], set[URIRef]]:
     }
 
 
+@pytest.mark.slow
 def test_terms_in_axioms_are_declared() -> None:
     """Classes, properties and datatypes used in axioms are declared: ours in the ontology, the
     others by their own vocabularies (the reasoning copy declares them, as OWL 2 DL requires)."""
@@ -188,6 +189,8 @@ def test_loads_in_owlready2(tmp_path: Path) -> None:
     world.close()
 
 
+@pytest.mark.needs("java")
+@pytest.mark.slow
 def test_hermit_finds_the_ontology_consistent(tmp_path: Path) -> None:
     """HermiT finds the ontology consistent, with no unsatisfiable class, in under a minute."""
     world, onto = load_in_owlready2(tmp_path)

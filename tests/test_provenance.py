@@ -74,6 +74,7 @@ def test_every_bundled_statement_has_a_source_or_the_project(
             assert len(confidence) == 1, f"{graph}: confidence {confidence}"
 
 
+@pytest.mark.slow
 def test_why_answers_for_every_bundled_statement(
     kg: accsm_kg.KnowledgeGraph, quads: list[tuple]
 ) -> None:
@@ -102,6 +103,7 @@ def test_no_statement_is_in_two_graphs(quads: list[tuple]) -> None:
     assert not twice, f"{len(twice)} statements in several graphs, e.g. {next(iter(twice.items()))}"
 
 
+@pytest.mark.slow
 def test_a_query_counts_a_statement_of_two_sources_once(kg: accsm_kg.KnowledgeGraph) -> None:
     """The 21st chairmanship's ordinal, stated by two pages, is one row on both stores."""
     query = "SELECT ?o WHERE { kg:chairmanship-accsm-21 accsm:ordinal ?o }"

@@ -16,6 +16,7 @@ from accsm_kg.terms import from_oxigraph
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples"])
+@pytest.mark.slow
 def test_dump_load_round_trip_is_isomorphic(kg: KnowledgeGraph, tmp_path: Path, fmt: str) -> None:
     """A Turtle or N-Triples dump loads back into an isomorphic graph."""
     path = kg.dump(tmp_path / f"kg.{'ttl' if fmt == 'turtle' else 'nt'}", fmt)
@@ -31,6 +32,7 @@ def test_dump_load_round_trip_is_isomorphic(kg: KnowledgeGraph, tmp_path: Path, 
         ("jsonld", ox.RdfFormat.JSON_LD),
     ],
 )
+@pytest.mark.slow
 def test_dumps_with_graphs_keep_each_file_graph(
     kg: KnowledgeGraph, tmp_path: Path, fmt: str, oxigraph_format: ox.RdfFormat
 ) -> None:
@@ -95,6 +97,7 @@ def test_dump_into_missing_folder(kg: KnowledgeGraph, tmp_path: Path) -> None:
         ("KG.JSONLD", ox.RdfFormat.JSON_LD),
     ],
 )
+@pytest.mark.slow
 def test_dump_format_follows_the_suffix(
     kg: KnowledgeGraph, tmp_path: Path, name: str, oxigraph_format: ox.RdfFormat
 ) -> None:

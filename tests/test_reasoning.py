@@ -61,6 +61,8 @@ def _check(name: str, reasoner: str = "hermit") -> accsm_kg.reasoning.CheckRepor
 
 
 @pytest.mark.parametrize("reasoner", ["hermit", pytest.param("pellet", marks=pytest.mark.slow)])
+@pytest.mark.needs("java")
+@pytest.mark.slow
 def test_the_bundled_graph_is_consistent(reasoner: str) -> None:
     """Both reasoners find the bundled ontology and data consistent, every class satisfiable."""
     report = accsm_kg.load().check(reasoner=reasoner)  # type: ignore[arg-type]
@@ -70,6 +72,8 @@ def test_the_bundled_graph_is_consistent(reasoner: str) -> None:
     assert report.findings == ()
 
 
+@pytest.mark.needs("java")
+@pytest.mark.slow
 def test_a_country_that_is_an_agency_is_explained() -> None:
     """Disjoint classes sharing an individual: the finding names it, its classes and the axiom."""
     report = _check("country-as-agency")
@@ -91,6 +95,7 @@ def test_a_country_that_is_an_agency_is_explained() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(INCONSISTENT))
+@pytest.mark.needs("java")
 def test_each_axiom_catches_its_broken_fixture(name: str) -> None:
     """Each kind of axiom of the ontology (disjointness, characteristics, ranges) refuses data."""
     involved, words = INCONSISTENT[name]
@@ -104,12 +109,15 @@ def test_each_axiom_catches_its_broken_fixture(name: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["delegation-of-two-countries", "two-successors"])
+@pytest.mark.needs("java")
 def test_pellet_finds_what_hermit_finds(name: str) -> None:
     """Pellet agrees with HermiT on the broken fixtures."""
     assert not _check(name, "pellet").consistent
 
 
 @pytest.mark.parametrize("reasoner", ["hermit", pytest.param("pellet", marks=pytest.mark.slow)])
+@pytest.mark.needs("java")
+@pytest.mark.slow
 def test_an_unsatisfiable_class_is_named(reasoner: str) -> None:
     """A class below two disjoint classes can have no member; the report names it and why."""
     report = _check("country-agency-class", reasoner)
@@ -178,6 +186,7 @@ def test_an_unknown_reasoner_is_refused() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.needs("java")
 def test_the_check_command_exits_by_its_verdict() -> None:
     """`accsm-kg check` exits 0 on the bundled data, 1 with the finding on a broken file."""
     runner = CliRunner()
@@ -197,6 +206,7 @@ def test_the_check_command_refuses_an_empty_selection() -> None:
     assert "nothing to check" in done.output
 
 
+@pytest.mark.slow
 def test_the_import_module_is_current_and_copied_unchanged() -> None:
     """ontology/imports.ttl holds what import_module gives today, each triple as its vocabulary
     has it; when the data start using another term of another vocabulary, this fails."""
@@ -252,6 +262,7 @@ def test_reasoning_again_replaces_the_earlier_inferences() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.needs("java")
 def test_a_check_reads_no_inference() -> None:
     """The reasoner's copy is of what is asserted, whatever reason() added."""
     kg = accsm_kg.load()
@@ -314,6 +325,7 @@ def test_dump_and_release_keep_the_inferences_apart(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_inferences_say_where_they_come_from_and_validation_reads_what_is_asserted() -> None:
     """The inferred graph is described as the project's, at the confidence 'inferred'; SHACL
     validates what is asserted unless asked, since an entailment is no curator's mistake."""
@@ -349,6 +361,8 @@ def test_time_zoned_dates_and_lang_string_ranges_are_mapped() -> None:
     assert (URIRef(ACCSM + "y"), RDFS.range, RDF.PlainLiteral) in copy
 
 
+@pytest.mark.needs("java")
+@pytest.mark.slow
 def test_an_explanation_names_the_term_it_means() -> None:
     """Two vocabularies' terms of one local name (org: and foaf:Organization) stay apart."""
     report = _check("person-as-foaf-organisation")
@@ -358,6 +372,7 @@ def test_an_explanation_names_the_term_it_means() -> None:
     assert "Chhy Vichara (kg:chhy-vichara) is a Person (foaf:Person)" in finding.because
 
 
+@pytest.mark.slow
 def test_reasoning_on_a_store_on_disk_keeps_its_inferences(tmp_path: Path) -> None:
     """kg.reason() on an on-disk store writes its graph, which a reopened store still holds."""
     with accsm_kg.load(path=tmp_path / "kg.ox") as kg:
@@ -368,6 +383,7 @@ def test_reasoning_on_a_store_on_disk_keeps_its_inferences(tmp_path: Path) -> No
         assert not kg.ask(NEXT, inferred=False)
 
 
+@pytest.mark.slow
 def test_the_reference_engine_leaves_rdflib_as_it_found_it() -> None:
     """owlrl swaps rdflib's datatype conversions while it runs; they are all put back."""
     from rdflib import term

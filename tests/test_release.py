@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
+from servers import require_tool
 
 import accsm_kg
 from accsm_kg import KnowledgeGraph, ReleaseError, RoundTripError, make_release
@@ -33,13 +34,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 def _rapper() -> str:
-    found = shutil.which("rapper")
-    if found is None:
-        pytest.fail(
-            "rapper is not installed: install the raptor2-utils package "
-            "(apt-get install raptor2-utils; .ci/run does it)"
-        )
-    return found
+    return require_tool("rapper")
 
 
 @pytest.fixture(scope="module")

@@ -146,6 +146,7 @@ def test_messages_say_what_is_wrong() -> None:
     assert "whose domain is accsm:Chairmanship or accsm:ResourceCentre" in theme.message
 
 
+@pytest.mark.slow
 def test_rules_accept_what_is_right() -> None:
     """Uses in range through subclass chains of the vocabularies, union domains, integer
     literals of a positive integer range and defined third-party terms give no finding."""
@@ -181,6 +182,7 @@ def test_label_coverage() -> None:
     assert (coverage.english_percent, coverage.khmer_percent) == (100.0, 50.0)
 
 
+@pytest.mark.slow
 def test_stores_give_the_same_report() -> None:
     """The rdflib store gives the report the Oxigraph store gives."""
     fixtures = all_but_third_party()
@@ -188,6 +190,7 @@ def test_stores_give_the_same_report() -> None:
     assert report_of(*fixtures, store="rdflib").figures == report_of(*fixtures).figures
 
 
+@pytest.mark.slow
 def test_formats_agree() -> None:
     """Text, table, TSV, JSON, DataFrame and HTML hold the same findings."""
     report = report_of(*all_but_third_party())
@@ -212,6 +215,7 @@ def test_formats_agree() -> None:
     assert html.count("<tr>") == len(report) + 1 + len(report.figures) + 1
 
 
+@pytest.mark.slow
 def test_text_groups_findings_by_level_and_rule() -> None:
     """The text gives each rule's count and fix once, errors first; a limit cuts long lists."""
     report = report_of(*all_but_third_party())
@@ -228,6 +232,7 @@ def test_text_groups_findings_by_level_and_rule() -> None:
     assert report.errors == tuple(f for f in report if f.level == "ERROR")
 
 
+@pytest.mark.slow
 def test_findings_are_sorted_most_serious_first() -> None:
     """Errors come first, then warnings, then infos; within a level, by rule and subject."""
     report = report_of(*all_but_third_party())

@@ -520,6 +520,7 @@ QUERIES = sorted((Path(accsm_kg.__file__).parent / "queries").glob("*.rq"))
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+@pytest.mark.slow
 def test_every_variable_of_the_shipped_queries_substitutes(path: Path) -> None:
     """Each variable of each named query takes an IRI (or says why not) and still parses."""
     kg_prefixes = accsm_kg.load(include_bundled=False).prefixes

@@ -243,3 +243,12 @@ def test_oxigraph_results_never_outlive_their_thread(monkeypatch: pytest.MonkeyP
     collector.start()
     collector.join()
     assert unraisable == []
+
+
+def test_oxigraph_store_folder_gets_its_parents(tmp_path: Path) -> None:
+    """A store path whose parent folders do not exist yet is created with them."""
+    folder = tmp_path / "work" / "stores" / "kg.ox"
+    kg = accsm_kg.load(path=folder)
+    assert folder.is_dir()
+    assert len(kg) > 0
+    kg.close()

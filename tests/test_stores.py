@@ -104,6 +104,7 @@ def test_a_bom_file_loads_straight_into_the_store(tmp_path: Path, store: str) ->
     assert len(accsm_kg.load(data, include_bundled=False, store=store)) == 1  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_dumps_are_byte_deterministic(tmp_path: Path) -> None:
     """Two loads of the same files dump the same bytes, blank nodes included, in every format."""
     for name in ("kg.ttl", "kg.nt", "kg.nq", "kg.trig"):
@@ -158,6 +159,7 @@ def test_timed_queries_answer_like_untimed_ones() -> None:
     assert kg.ask("ASK { kg:cambodia ?p ?o }", timeout=30)
 
 
+@pytest.mark.slow
 def test_persistent_store_answers_timed_queries(tmp_path: Path) -> None:
     """A store on disk is opened afresh, read-only, by the child that runs a timed query."""
     with accsm_kg.load(path=tmp_path / "kg.ox") as kg:

@@ -46,6 +46,7 @@ from ..loading import (
     check_start,
     decode,
     no_triple,
+    parser_input,
     reading,
     syntax_error,
     warn_rewritten,
@@ -119,6 +120,8 @@ class OxigraphStore(Store):
             if earlier is not None and earlier() is not None:
                 earlier().close()  # type: ignore[union-attr]
         try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as error:
             raise StoreError(f"{path}: cannot open an Oxigraph store there: {error}") from None
@@ -740,7 +743,8 @@ class _OxigraphLoading(Loading):
         checker = threading.Thread(target=check, name="accsm-kg-check", daemon=True)
         checker.start()
         try:
-            self.store.load(**source, format=form, base_iri=target, to_graph=into)
+            with parser_input(path, source.get("input")) as given:  # a bar for a large file
+                self.store.load(**given, format=form, base_iri=target, to_graph=into)
         except SyntaxError as error:
             raise syntax_error(path, error) from None
         finally:
@@ -767,7 +771,8 @@ class _OxigraphLoading(Loading):
         text = decode(path, path.read_bytes())
         form = OX_FORMATS[DATASET_SUFFIXES[path.suffix.lower()]]
         try:
-            quads = list(ox.parse(text, format=form, base_iri=own, rename_blank_nodes=True))
+            with parser_input(path, text) as given:
+                quads = list(ox.parse(**given, format=form, base_iri=own, rename_blank_nodes=True))
         except SyntaxError as error:
             raise syntax_error(path, error) from None
         found = check_literals(path, quads, canonical=self.canonical)
