@@ -185,7 +185,7 @@ class Progress:
     def total(self, value: float | None) -> None:
         if self._bar is not None:
             self._bar.total = value
-            self._bar.refresh()
+            self._draw()
 
     def update(self, n: int = 1) -> None:
         """Count ``n`` more done."""
@@ -205,8 +205,7 @@ class Progress:
         self._stepping = True
         if self._bar is not None:
             self._bar.set_description(f"{self._description}: {what}", refresh=False)
-            if time.time() >= self._bar.start_t + (self._bar.delay or 0):
-                self._bar.refresh()
+            self._draw()
 
     def reader(self, stream: IO[bytes]) -> io.RawIOBase:
         """Return ``stream``, counting the bytes read from it."""
@@ -218,12 +217,25 @@ class Progress:
         if self._bar is not None:
             self._bar.close()
 
+    def _draw(self) -> None:
+        """Redraw the bar now, but only once its delay is over: quick work stays silent.
+
+        Every draw outside tqdm's own ``update()`` goes through here, to record it: tqdm's
+        ``close()`` draws the final state and ends the line only for a bar whose ``last_print_t``
+        is past the delay, and ``refresh()`` does not set it. A bar drawn by ``refresh()`` alone
+        was left unfinished, with the next message on its line.
+        """
+        bar = self._bar
+        if bar is None or bar.disable:
+            return
+        now = time.time()
+        if now >= bar.start_t + (bar.delay or 0):
+            bar.refresh()
+            bar.last_print_t = now
+
     def _tick(self) -> None:
         """Redraw a bar whose work gives no news for a while (a long phase), once it shows."""
-        bar = self._bar
-        if bar is not None and not bar.disable and time.time() >= bar.start_t + (bar.delay or 0):
-            bar.refresh()
-            bar.last_print_t = time.time()  # tqdm then knows the bar was drawn, and ends it
+        self._draw()
 
 
 class _CountingReader(io.RawIOBase):
@@ -255,14 +267,21 @@ def _make_bar(description: str, total: float | None, unit: str) -> tqdm[Any]:
         from tqdm.auto import tqdm
 
     scaled = unit == "B"
-    # steps differ in length: their rate and time left would mislead
-    shape = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]" if unit == "step" else None
+    if scaled:
+        shape = None  # tqdm's own: sizes in kB and MB, rate and time left
+    elif unit == "step":
+        # steps differ in length: their rate and time left would mislead
+        shape = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+    else:
+        # counts exact, to match the count reported after (19985 is no "20.0k"); tqdm gives an
+        # unscaled rate only with two decimals, so it is left out
+        shape = "{l_bar}{bar}| {n_fmt}/{total_fmt} {unit} [{elapsed}<{remaining}]"
     return tqdm(
         bar_format=shape,
         total=total,
         desc=description,
         unit=unit,
-        unit_scale=unit != "step",
+        unit_scale=scaled,
         unit_divisor=1024 if scaled else 1000,
         file=sys.stderr,
         delay=_settings.delay,

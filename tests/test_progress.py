@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,10 +215,85 @@ def test_synth_shows_triples_written(tmp_path: Path, capsys: pytest.CaptureFixtu
     """synth.generate draws a bar of triples written, to 100%, when no callback is given."""
     progress.configure(enabled=True)
     made = synth.generate(tmp_path / "s.ttl", triples=20_000)
-    last = _last_line(capsys.readouterr().err)
+    err = capsys.readouterr().err
+    last = _last_line(err)
+    assert made.triples != 20_000  # else the test could not tell the written count from the asked
     assert "writing s.ttl" in last
     assert "100%" in last
-    assert f"{made.triples / 1000:.1f}k/{made.triples / 1000:.1f}k" in last
+    assert f"| {made.triples}/{made.triples} triples [" in last
+    assert err.endswith("\n")
+
+
+def _finished(err: str, final: str, then: str) -> None:
+    """Assert the bar in ``err`` was last drawn at ``final``, and ``then`` began a line after."""
+    before, found, after = err.rpartition("\n" + then)
+    assert found, f"{then!r} does not begin a line of {err!r}"
+    assert not after.strip()
+    last = before.rsplit("\r", 1)[-1]
+    assert final in last, f"{final!r} not in the last drawing {last!r}"
+    assert before.count("\n") == 0  # one bar, drawn over itself, ended by one newline
+
+
+def _past(seconds: float) -> None:
+    """Wait until ``seconds`` have passed, for a bar whose delay is that long to show."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(seconds / 4)
+
+
+def test_a_bar_drawn_by_its_steps_is_finished(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bar shown only by step() (no tqdm update drew it) ends at 2/2 and a newline."""
+    progress.configure(enabled=True, delay=0.02)
+    with progress.steps("work", total=2) as work:
+        work.step("one")
+        _past(0.03)
+        work.step("two")  # drawn here; the final update comes within tqdm's 0.1 s interval
+    sys.stderr.write("next\n")
+    _finished(capsys.readouterr().err, "work: two: 100%|██████████| 2/2 [", "next")
+
+
+def test_a_bar_drawn_by_a_new_total_is_finished(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bar shown only when its total is set ends drawn at that total, and a newline."""
+    progress.configure(enabled=True, delay=0.02)
+    with progress.progress("counting", total=10, unit="rows") as work:
+        work.update(5)
+        _past(0.03)
+        work.total = 7
+        work.update(2)
+    sys.stderr.write("next\n")
+    _finished(capsys.readouterr().err, "counting: 100%|██████████| 7/7 rows [", "next")
+
+
+def test_quick_work_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Work done before the delay shows no bar: neither steps nor a new total draw one."""
+    progress.configure(enabled=True, delay=60)
+    with progress.steps("work", total=2) as work:
+        work.step("one")
+        work.total = 3
+        work.step("two")
+    with progress.progress("counting", total=10, unit="rows") as counted:
+        counted.update(4)
+        counted.total = 4
+    assert (work.count, counted.count) == (2, 4)
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_synth_bar_ends_at_the_count_written(tmp_path: Path) -> None:
+    """accsm-kg --progress synth ends its bar at the triples written, then reports on a new line."""
+    progress.configure(delay=0.001)  # shown, but not from the start: drawn as real bars are
+    result = CliRunner().invoke(
+        main,
+        ["--progress", "synth", "--triples", "20k", "--faults", "3", "-o", str(tmp_path / "s.ttl")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    match = re.search(r"^wrote ([\d,]+) triples to ", result.stderr, re.MULTILINE)
+    assert match, result.stderr
+    written = int(match[1].replace(",", ""))
+    assert written != 20_000
+    bar = result.stderr[: match.start()]
+    assert bar.endswith("\n")
+    assert f"100%|██████████| {written}/{written} triples [" in bar.rsplit("\r", 1)[-1]
 
 
 def _query(*options: str) -> tuple[str, str]:
