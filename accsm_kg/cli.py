@@ -10,7 +10,9 @@ during which one logged an error exits 2.
 from __future__ import annotations
 
 import contextlib
+import csv
 import difflib
+import io
 import itertools
 import json
 import logging
@@ -18,7 +20,7 @@ import re
 import shutil
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import Any, TypeVar
 
 import click
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from . import curation, khmer, progress, synth
@@ -301,11 +303,78 @@ def _output_option(command: F) -> F:
 
 
 def _emit(text: str, output_file: Path | None) -> None:
-    """Print ``text``, or write it to ``output_file`` through a temporary file and a rename."""
+    """Print ``text``, or write it to ``output_file`` through a temporary file and a rename.
+
+    A file written is named on standard error (:func:`_wrote`), so standard output stays empty.
+    """
     if output_file is None:
         click.echo(text, nl=False)
     else:
         atomic_write(output_file, text.encode("utf-8"))
+        _wrote(output_file)
+
+
+def _wrote(path: Path, what: str = "") -> None:
+    """Say on standard error that a file was written: ``wrote [what to ]PATH``.
+
+    Every command that writes one file (``-o FILE``) says so this way, and only this way, so
+    that standard output holds the answer alone, or nothing.
+    """
+    click.echo(f"wrote {what + ' to ' if what else ''}{path}", err=True)
+
+
+#: The formats of every command that prints rows (``-f``): a table to read, CSV and TSV (a
+#: header line, then one line for each row the table shows) and JSON.
+_ROW_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _format_option(
+    formats: Sequence[str], help: str, *, refused: Sequence[str] = ()
+) -> Callable[[F], F]:
+    """Add ``-f/--format``: one of ``formats``, the first the default.
+
+    ``refused`` are formats of other commands that this one does not print in: given, they
+    reach the command, which refuses them naming its own (:func:`_refuse_format`), as
+    ``query`` does for a format of another query form.
+    """
+    return click.option(
+        "-f",
+        "--format",
+        "output",
+        type=click.Choice([*formats, *(f for f in refused if f not in formats)]),
+        default=formats[0],
+        show_default=True,
+        metavar=f"[{'|'.join(formats)}]",
+        help=help,
+    )
+
+
+def _text_rows(header: Sequence[str], rows: Iterable[Sequence[str | None]], output: str) -> str:
+    r"""Return rows of text as a table, CSV or TSV: a header line, then one line per row.
+
+    CSV quotes as RFC 4180 does; in TSV, tabs and line breaks within a value become spaces.
+
+    >>> _text_rows(["a", "b"], [[None, "x"], ["y\tz", "w"]], "tsv")
+    'a\tb\n\tx\ny z\tw\n'
+    """
+    cells = [["" if cell is None else cell for cell in row] for row in rows]
+    if output == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(cells)
+        return out.getvalue()
+    if output == "tsv":
+        lines = ["\t".join(header)]
+        lines += ["\t".join(re.sub(r"[\t\r\n]+", " ", cell) for cell in row) for row in cells]
+        return "\n".join(lines) + "\n"
+    table = Rows(header, [[Literal(cell) if cell else None for cell in row] for row in cells])
+    return table.to_table() + "\n"
+
+
+def _frame_csv(frame: Any) -> str:
+    """Return a DataFrame of text as CSV (RFC 4180, as :func:`_text_rows` writes), no index."""
+    return str(frame.to_csv(index=False, lineterminator="\r\n"))
 
 
 def _reason_option(command: F) -> F:
@@ -370,8 +439,8 @@ def main(ctx: click.Context, show_progress: bool | None) -> None:
 _QUERY_FORMATS: dict[str, tuple[str, ...]] = {
     "SELECT": ("table", "csv", "tsv", "json"),
     "ASK": ("table", "json"),
-    "CONSTRUCT": ("table", "turtle", "ntriples", "jsonld"),
-    "DESCRIBE": ("table", "turtle", "ntriples", "jsonld"),
+    "CONSTRUCT": ("table", "turtle", "ntriples", "jsonld", "json"),
+    "DESCRIBE": ("table", "turtle", "ntriples", "jsonld", "json"),
 }
 
 
@@ -398,7 +467,7 @@ _QUERY_FORMATS: dict[str, tuple[str, ...]] = {
     show_default=True,
     help="How to print the answer: SELECT rows as table, csv, tsv (SPARQL TSV) or json "
     "(SPARQL JSON); ASK as table (true or false) or json; CONSTRUCT and DESCRIBE as turtle "
-    "(or table), ntriples or jsonld.",
+    "(or table), ntriples or jsonld (or json).",
 )
 @_output_option
 @_source_options()
@@ -463,14 +532,17 @@ def query(
 
 def _check_format(form: str, output: str) -> None:
     """Refuse a ``-f`` that does not apply to the query form, naming those that do."""
-    formats = _QUERY_FORMATS[form]
+    article = "an" if form[0] in "AEIOU" else "a"
+    _refuse_format(output, _QUERY_FORMATS[form], f"{article} {form} query")
+
+
+def _refuse_format(output: str, formats: Sequence[str], what: str) -> None:
+    """Refuse a ``-f`` that does not apply to ``what``: a usage error naming those that do."""
     if output in formats:
         return
-    article = "an" if form[0] in "AEIOU" else "a"
-    hint = "; for JSON-LD, use -f jsonld" if output == "json" else ""
     raise click.UsageError(
-        f"--format {output} does not apply to {article} {form} query, which prints as "
-        f"{', '.join(formats[:-1])} or {formats[-1]}{hint}"
+        f"--format {output} does not apply to {what}, which prints as "
+        f"{', '.join(formats[:-1])} or {formats[-1]}"
     )
 
 
@@ -486,8 +558,8 @@ def _rows_text(rows: Rows, output: str) -> str:
 
 
 def _graph_text(graph: Any, output: str) -> str:
-    """Return a CONSTRUCT or DESCRIBE graph as Turtle, N-Triples or JSON-LD."""
-    if output == "jsonld":
+    """Return a CONSTRUCT or DESCRIBE graph as Turtle, N-Triples or JSON-LD (also ``json``)."""
+    if output in ("jsonld", "json"):
         triples = [ox.Triple(*map(to_oxigraph, triple)) for triple in graph]  # type: ignore[arg-type]
         return bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"").decode() + "\n"
     if output == "ntriples":
@@ -507,16 +579,29 @@ _NEIGHBOURS = (
 )
 
 
+#: How alike (difflib's ratio) the local name of a suggested IRI must be to the one given, as
+#: for the other names suggested.
+_NEAR_CUTOFF = 0.6
+
+
 def _warn_absent(kg: KnowledgeGraph, bindings: Mapping[str, Any]) -> None:
-    """Warn of each bound IRI that occurs nowhere in the graph, naming the nearest that does."""
+    """Warn of each bound IRI that occurs nowhere in the graph, naming the nearest that does.
+
+    IRIs are compared by what follows their namespace, so that a long shared namespace does
+    not make a far-off name look near; none near enough, none is named.
+    """
     for value in bindings.values():
         if not isinstance(value, URIRef) or kg.ask(_OCCURS, {"term": value}):
             continue
         namespace = re.sub(r"[^/#:]*$", "", str(value))
-        found = [str(r[0]) for r in kg.query(_NEIGHBOURS, {"start": namespace})]
-        near = difflib.get_close_matches(str(value), found, n=1, cutoff=0.8)
+        found = {
+            str(r[0])[len(namespace) :]: str(r[0])
+            for r in kg.query(_NEIGHBOURS, {"start": namespace})
+        }
+        local = str(value)[len(namespace) :]
+        near = difflib.get_close_matches(local, list(found), n=1, cutoff=_NEAR_CUTOFF)
         named = curie(value, kg.namespaces)
-        hint = f"; did you mean {curie(URIRef(near[0]), kg.namespaces)}?" if near else ""
+        hint = f"; did you mean {curie(URIRef(found[near[0]]), kg.namespaces)}?" if near else ""
         click.echo(f"Warning: {named} occurs nowhere in the graph{hint}", err=True)
 
 
@@ -585,15 +670,10 @@ def _named_value(kg: KnowledgeGraph, named: str, name: str, value: str) -> Any:
 @click.argument("subject")
 @click.argument("predicate")
 @click.argument("value", metavar="OBJECT")
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "table", "csv", "json"]),
-    default="text",
-    show_default=True,
+@_format_option(
+    ("text", *_ROW_FORMATS),
     help="How to print the answer: a few lines per graph (text), or the rows of the named "
-    "query `why` as a table, CSV or SPARQL JSON.",
+    "query `why` as a table, CSV, TSV (SPARQL TSV) or SPARQL JSON.",
 )
 @_source_options()
 @_errors_exit_2
@@ -640,14 +720,10 @@ def _why_lines(rows: Sequence[Any], namespaces: Any) -> list[str]:
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text, or JSON: a list of {name, question, parameters: [{name, kind, description}]}.",
+@_format_option(
+    ("text", *_ROW_FORMATS),
+    help="Text; one row per query (name, question, parameters) as a table, CSV or TSV; or "
+    "JSON: a list of {name, question, parameters: [{name, kind, description}]}.",
 )
 @_output_option
 @_errors_exit_2
@@ -667,6 +743,13 @@ def queries(output: str, output_file: Path | None) -> None:
             for q in shipped
         ]
         _emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output_file)
+        return
+    if output != "text":
+        rows = [
+            [q.name, q.question, ", ".join(f"{p.name} ({p.kind})" for p in q.parameters)]
+            for q in shipped
+        ]
+        _emit(_text_rows(("name", "question", "parameters"), rows, output), output_file)
         return
     lines = []
     for query in shipped:
@@ -691,16 +774,11 @@ def queries(output: str, output_file: Path | None) -> None:
     help="sparql: the shapes as SPARQL queries on the store (the default, fast); "
     "pyshacl: pySHACL, the reference. Both give the same report.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "table", "json", "tsv"]),
-    default="text",
-    show_default=True,
-    help="How to print the report: text grouped by shape, one line per result (table), JSON "
-    "(with counts per shape), or tab-separated values. Each result names its file and line, "
-    "and how to fix it.",
+@_format_option(
+    ("text", *_ROW_FORMATS),
+    help="How to print the report: text grouped by shape; one line per result as a table, "
+    "CSV or TSV; or JSON (with counts per shape). Each result names its file and line, and "
+    "how to fix it.",
 )
 @click.option(
     "--lang",
@@ -734,6 +812,8 @@ def validate(
         shown = report.to_json(indent=2) + "\n"
     elif output == "tsv":
         shown = report.to_tsv()
+    elif output == "csv":
+        shown = _frame_csv(report.to_dataframe())
     else:
         shown = (report.to_table() if output == "table" else str(report)) + "\n"
     _emit(shown, output_file)
@@ -749,14 +829,10 @@ def validate(
     show_default=True,
     help="The OWL reasoner (both ship with owlready2 and run on Java).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the verdict and its findings.",
+@_format_option(
+    ("text", "json"),
+    help="How to print the verdict and its findings (not rows: table, csv and tsv are refused).",
+    refused=_ROW_FORMATS,
 )
 @_source_options(remote=False)
 @_errors_exit_2
@@ -767,6 +843,7 @@ def check(paths: tuple[Path, ...], reasoner: str, output: str, source: _Source) 
     which classes can have no member; each finding is explained, axiom by axiom. Exits 0 when
     all is well, 1 on a finding, 2 when a file cannot be read or the reasoner cannot run.
     """
+    _refuse_format(output, ("text", "json"), "check")
     kg = source.open(paths, verb="check")
     report = kg.check(reasoner="pellet" if reasoner == "pellet" else "hermit")
     click.echo(report.to_json() if output == "json" else str(report))
@@ -775,15 +852,10 @@ def check(paths: tuple[Path, ...], reasoner: str, output: str, source: _Source) 
 
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "table", "tsv", "json"]),
-    default="text",
-    show_default=True,
-    help="Text grouped by level and rule, one line per finding (table), tab-separated values, "
-    "or JSON with the counts and the label coverage.",
+@_format_option(
+    ("text", *_ROW_FORMATS),
+    help="Text grouped by level and rule; one line per finding as a table, CSV or TSV; or "
+    "JSON with the counts and the label coverage.",
 )
 @click.option(
     "--limit",
@@ -812,6 +884,8 @@ def report_command(
         shown = found.to_json(indent=2) + "\n"
     elif output == "tsv":
         shown = found.to_tsv()
+    elif output == "csv":
+        shown = _frame_csv(found.to_dataframe())
     else:
         shown = (found.to_table() if output == "table" else found.to_text(limit=limit)) + "\n"
     _emit(shown, output_file)
@@ -850,6 +924,7 @@ def reason_command(
             "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": added.graph}
         )
         atomic_write(output, inferred.serialize(format="turtle").encode("utf-8"))
+        _wrote(output, f"{len(inferred):,} triples")
     click.echo(str(added))
 
 
@@ -884,7 +959,7 @@ def dump(output: Path, format_: str | None, reason: bool, source: _Source) -> No
     if reason:
         click.echo(str(kg.reason()), err=True)
     path = kg.dump(output, format_)
-    click.echo(f"wrote {len(kg):,} triples to {path}", err=True)
+    _wrote(path, f"{len(kg):,} triples")
 
 
 @main.command()
@@ -963,14 +1038,10 @@ def khmer_date(value: str) -> None:
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text, or JSON: {triples, graphs, store, classes: {class: instances}}.",
+@_format_option(
+    ("text", *_ROW_FORMATS),
+    help="Text; the instances of each class (the named query class-instances) as a table, CSV "
+    "or TSV; or JSON: {triples, graphs, store, classes: {class: instances}}.",
 )
 @_output_option
 @_source_options()
@@ -990,8 +1061,10 @@ def stats(output: str, output_file: Path | None, source: _Source) -> None:
             },
         }
         _emit(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output_file)
-    else:
+    elif output == "text":
         _emit(f"{kg.summary()}\n", output_file)
+    else:
+        _emit(_rows_text(kg.named_query("class-instances"), output), output_file)
 
 
 @main.command("plot")
@@ -1019,14 +1092,44 @@ def plot_command(kind: str, output: Path, lang: str, source: _Source) -> None:
     plot.picture_format(output)  # a bad suffix fails before the data is loaded
     language: plot.Language = "km" if lang == "km" else "en"
     draw = plot.timeline if kind == "timeline" else plot.network
-    click.echo(plot.save(draw(source.open(), lang=language), output))
+    _wrote(plot.save(draw(source.open(), lang=language), output))
+
+
+#: What ``release --version`` stands for when no value follows it.
+_NO_VALUE = "\0"
+
+
+def _release_legacy_version(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Refuse ``release --version`` with no value after it; with one, it is --release-version."""
+    if value == _NO_VALUE:
+        raise click.UsageError(
+            "on release, give the release's version with --release-version X.Y.Z; "
+            "`accsm-kg --version` prints the versions of accsm-kg and its ontology",
+            ctx,
+        )
+    return value
+
+
+def _release_version_default() -> str | None:
+    """Return the value of the old name ``--version``, read first, as --release-version's."""
+    value = click.get_current_context().params.get("legacy_version")
+    return value if isinstance(value, str) else None
+
+
+def _release_version_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """Refuse a release with no version, by either name (click lets a default of None pass)."""
+    if value is None:
+        raise click.MissingParameter(ctx=ctx, param=param)
+    return value
 
 
 @main.command("release")
 @click.option(
     "--release-version",
     "version",
-    default=None,
+    required=True,  # given as --release-version, or by its old name
+    default=_release_version_default,
+    callback=_release_version_given,
     metavar="X.Y.Z",
     help="The release's semantic version, X.Y.Z (no leading zeros).",
 )
@@ -1034,6 +1137,10 @@ def plot_command(kind: str, output: Path, lang: str, source: _Source) -> None:
     "--version",
     "legacy_version",
     default=None,
+    is_flag=False,
+    flag_value=_NO_VALUE,  # bare, it is refused, pointing at `accsm-kg --version`
+    is_eager=True,  # read before --release-version, whose default it is
+    callback=_release_legacy_version,
     hidden=True,  # the old name of --release-version, kept so that scripts keep working
 )
 @click.option(
@@ -1058,7 +1165,7 @@ def plot_command(kind: str, output: Path, lang: str, source: _Source) -> None:
 @_source_options(remote=False)
 @_errors_exit_2
 def release_command(
-    version: str | None,
+    version: str,
     legacy_version: str | None,
     output: Path,
     issued: Any,
@@ -1072,11 +1179,8 @@ def release_command(
     The same graph, version and date give byte-identical files. Every file is parsed back with
     rdflib, Oxigraph and rapper before the release is written.
     """
-    if version is not None and legacy_version is not None and version != legacy_version:
+    if legacy_version is not None and version != legacy_version:
         raise click.UsageError("--version is the old name of --release-version: give one")
-    version = version if version is not None else legacy_version
-    if version is None:
-        raise click.MissingParameter(param_type="option", param_hint="'--release-version'")
     kg = source.open()
     if reason:
         click.echo(str(kg.reason()), err=True)
@@ -1096,14 +1200,11 @@ def release_command(
 @main.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "output",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Plain text, or Markdown for a changelog.",
+@_format_option(
+    ("text", "markdown"),
+    help="Plain text, or Markdown for a changelog (not rows: table, csv, tsv and json are "
+    "refused).",
+    refused=_ROW_FORMATS,
 )
 @_errors_exit_2
 def diff_command(old: Path, new: Path, output: str) -> None:
@@ -1111,6 +1212,7 @@ def diff_command(old: Path, new: Path, output: str) -> None:
 
     Exits 0 when they hold the same triples, 1 when they differ, 2 when one cannot be read.
     """
+    _refuse_format(output, ("text", "markdown"), "diff")
     changes = diff_dumps(old, new)
     click.echo(changes.to_markdown() if output == "markdown" else changes.to_text(), nl=False)
     click.echo("" if output == "markdown" else "\n", nl=False)

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SDO, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
+from .display import Cell, khmer_lang
 from .errors import AmbiguousNodeError, BindingError, OptionError, UnknownNodeError
 from .khmer import normalise
 from .queries import expand_iri, named_queries
+from .resources import defining_vocabulary
 from .results import Rows
 from .terms import curie
 
@@ -145,6 +147,21 @@ class _Labels:
                 seen.add((node, prop, label))
                 self.labels.setdefault(node, []).append((order[URIRef(str(prop))], label))
 
+    def check_language(self, lang: str, *, fallback: bool = False) -> None:
+        """Refuse a language no label of the graph is in, naming the languages there are.
+
+        With ``fallback``, English is taken even so: labels fall back to English, then to
+        the short name, so asking for it is never in vain.
+        """
+        if fallback and lang == "en":
+            return
+        tags = {label.language.lower() for found in self.labels.values() for _, label in found
+                if label.language}  # fmt: skip
+        if any(_matches(tag, lang) for tag in tags):
+            return
+        there = f"its labels are in {', '.join(sorted(tags))}" if tags else "it has no labels"
+        raise OptionError(f"no label in the graph is in {lang!r}: {there}")
+
     def label(self, node: Node, lang: str) -> Literal | None:
         """Return the label of ``node`` in ``lang``, else in English, else one with no language."""
         found = self.labels.get(node, [])
@@ -168,7 +185,7 @@ class _Labels:
         if label is not None:
             return label
         if isinstance(node, URIRef):
-            return Literal(curie(node, self.namespaces))
+            return _vocabulary_label(node) or Literal(curie(node, self.namespaces))
         return Literal(node.n3())
 
     def kind(self, node: Node) -> URIRef | None:
@@ -176,8 +193,24 @@ class _Labels:
         found = self.classes.get(node)
         if not found:
             return None
-        project = "https://w3id.org/accsm-kg/"
-        return min(found, key=lambda c: (c in _GENERIC_CLASSES, not c.startswith(project), c))
+        return min(found, key=_kind_order)
+
+
+def _kind_order(kind: URIRef) -> tuple[bool, bool, str]:
+    """Order classes by how well they say what a node is: the project's own first."""
+    return (kind in _GENERIC_CLASSES, not kind.startswith("https://w3id.org/accsm-kg/"), kind)
+
+
+def _vocabulary_label(term: URIRef) -> Literal | None:
+    """Return the English label its own vocabulary gives a term the graph does not label."""
+    said = defining_vocabulary(term)
+    labels = [
+        label
+        for prop in (RDFS.label, SKOS.prefLabel)
+        for label in said.objects(term, prop)
+        if isinstance(label, Literal) and (not label.language or _matches(label.language, "en"))
+    ]
+    return min(labels, key=str) if labels else None
 
 
 # -- search ----------------------------------------------------------------------------------
@@ -251,6 +284,8 @@ def _search(
     wanted = _check_language(lang) if lang is not None else None
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise OptionError(f"limit is a whole number of at least 1, or None, not {limit!r}")
+    if wanted is not None:
+        labels.check_language(wanted)
     best: dict[Node, tuple[int, float, str, Literal, str]] = {}
     tiers = list(_TIERS)
     for node, found in labels.labels.items():
@@ -373,9 +408,10 @@ def describe(kg: KnowledgeGraph, node: object, lang: str = "en", *, inferred: bo
     See :meth:`KnowledgeGraph.describe`.
     """
     lang = _check_language(lang)
+    labels = _Labels(kg, inferred=inferred)
+    labels.check_language(lang, fallback=True)
     iri = resolve(kg, node, inferred=inferred)
     found = kg.query(_DESCRIBE_SPARQL, {"node": iri}, inferred=inferred)
-    labels = _Labels(kg, inferred=inferred)
     facts: dict[tuple[Node | None, ...], tuple[set[Node], set[Node], set[Node]]] = {}
     for row in found:
         key = (row.direction, row.property, row.value, row.graph)
@@ -439,8 +475,9 @@ def _counted(
     kg: KnowledgeGraph, name: str, column: str, count: str, lang: str, inferred: bool
 ) -> Rows:
     lang = _check_language(lang)
-    found = kg.named_query(name, inferred=inferred)
     labels = _Labels(kg, inferred=inferred)
+    labels.check_language(lang, fallback=True)
+    found = kg.named_query(name, inferred=inferred)
     rows = [(row[0], labels.name(row[0], lang), row[1]) for row in found]
     return Rows([column, "label", count], rows, namespaces=kg.namespaces)
 
@@ -481,10 +518,11 @@ class QueryFrame(pd.DataFrame):
         return QueryFrame
 
     def _repr_html_(self) -> str | None:
-        """Return pandas' own table, then the SPARQL and bindings in a folded ``<details>``."""
-        table = super()._repr_html_()  # type: ignore[misc]  # in pandas, not in its stubs
-        if table is None:
-            return None
+        """Return the table (cut when long, Khmer cells marked), then the SPARQL it ran."""
+        from .display import block, table
+
+        rows = ([_cell(value) for value in row] for row in self.itertuples(index=False))
+        shown = table([str(column) for column in self.columns], rows, total=len(self))
         sparql = getattr(self, "sparql", None) or ""
         bindings = getattr(self, "bindings", None) or {}
         bound = "".join(
@@ -492,10 +530,17 @@ class QueryFrame(pd.DataFrame):
             for name, value in bindings.items()
         )
         listed = f"<p>Bindings:</p><ul>{bound}</ul>" if bound else ""
-        return (
-            f"{table}<details><summary>SPARQL</summary>"
-            f"<pre>{html.escape(sparql)}</pre>{listed}</details>"
+        return block(
+            shown,
+            f"<details><summary>SPARQL</summary><pre>{html.escape(sparql)}</pre>{listed}</details>",
         )
+
+
+def _cell(value: object) -> Cell:
+    """Return a DataFrame value as a table cell: empty for NA, ``lang="km"`` for Khmer text."""
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    text = "" if missing else str(value)
+    return Cell(text, khmer_lang(text))
 
 
 def _frame(
@@ -541,6 +586,101 @@ def _node(kg: KnowledgeGraph, value: object | None, inferred: bool) -> URIRef | 
     return None if value is None else resolve(kg, value, inferred=inferred)
 
 
+_CLASSES_SPARQL = "SELECT DISTINCT ?class WHERE { ?node a ?class FILTER(isIRI(?class)) }"
+_IS_A_SPARQL = "ASK { ?node a/rdfs:subClassOf* ?class }"
+_AGENCIES_SPARQL = (
+    "SELECT DISTINCT ?agency WHERE { ?agency accsm:agencyOf ?country } ORDER BY ?agency"
+)
+
+
+def _of_class(
+    kg: KnowledgeGraph,
+    value: object | None,
+    expected: URIRef,
+    noun: str,
+    inferred: bool,
+    *,
+    agencies: bool = False,
+) -> URIRef | None:
+    """Resolve ``value`` (see :func:`resolve`) and refuse a node of another class.
+
+    The node must be an instance of ``expected`` (or of a subclass of it), ``noun`` in words;
+    a node of no class at all is let through, as the graph says nothing against it. With
+    ``agencies``, a country is met with the agencies that act for it.
+    """
+    iri = _node(kg, value, inferred)
+    if iri is None:
+        return None
+    classes = [row[0] for row in kg.query(_CLASSES_SPARQL, {"node": iri}, inferred=inferred)]
+    if not classes or kg.ask(_IS_A_SPARQL, {"node": iri, "class": expected}, inferred=inferred):
+        return iri
+    labels = _Labels(kg, inferred=inferred)
+    kind = min((c for c in classes if isinstance(c, URIRef)), key=_kind_order)
+    named = str(labels.name(kind, "en"))
+    named = named[:1].lower() + named[1:] if named[1:2].islower() else named
+    hint = ""
+    if agencies and kg.ask(_IS_A_SPARQL, {"node": iri, "class": _COUNTRY}, inferred=inferred):
+        found = kg.query(_AGENCIES_SPARQL, {"country": iri}, inferred=inferred)
+        listed = [f"{kg._curie(r[0])} ({labels.name(r[0], 'en')})" for r in found]
+        whose = labels.name(iri, "en")
+        if len(listed) == 1:
+            hint = f"; the agency of {whose} is {listed[0]}"
+        elif listed:
+            more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+            hint = f"; the agencies of {whose} are {', '.join(listed[:5])}{more}"
+    raise BindingError(f"{kg._curie(iri)} is {_a(named)}, not {_a(noun)}{hint}")
+
+
+_ACCSM = "https://w3id.org/accsm-kg/ontology#"
+_COUNTRY = URIRef(_ACCSM + "Country")
+_MEETING = URIRef(_ACCSM + "Meeting")
+_FRAMEWORK = URIRef(_ACCSM + "CooperationFramework")
+_WORK_PLAN = URIRef(_ACCSM + "WorkPlan")
+
+
+def _a(noun: str) -> str:
+    """Return ``noun`` with its indefinite article."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _year(value: object) -> int | None:
+    """Return a year given as a whole number or as its digits (ASCII or Khmer)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():  # 2020.0, as pandas may give it
+        return int(value)
+    text = normalise(value) if isinstance(value, str) else ""
+    if re.fullmatch(r"[+-]?[0-9]+", text):
+        return int(text)
+    raise BindingError(
+        f"year is a whole number such as 2020 (or its digits as text, ASCII or Khmer: "
+        f"'2020', '២០២០'), not {value!r}"
+    )
+
+
+def _date(value: object) -> dt.date:
+    """Return a day given as a ``datetime.date`` or as an ISO date (ASCII or Khmer digits)."""
+    wanted = (
+        "date is a datetime.date or an ISO date, year first, such as 2020-11-02 (ASCII or "
+        f"Khmer digits: ២០២០-១១-០២), not {value!r}"
+    )
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0) or value.tzinfo is not None:
+            raise BindingError(f"date is a day, not a moment of one: {value!r} (give its .date())")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = normalise(value) if isinstance(value, str) else ""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise BindingError(wanted)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BindingError(f"date: {value!r} is no day of the calendar") from None
+
+
 def meetings(
     kg: KnowledgeGraph,
     year: int | None = None,
@@ -552,13 +692,13 @@ def meetings(
 
     A body is a framework, an organiser or a host (named query ``meetings``).
     """
-    given = {"year": year, "body": _node(kg, body, inferred)}
+    given = {"year": _year(year), "body": _node(kg, body, inferred)}
     return _frame(kg, "meetings", given, inferred=inferred)
 
 
 def delegations(kg: KnowledgeGraph, meeting: object, *, inferred: bool = False) -> QueryFrame:
     """Return the delegations to a meeting, their size and head (``delegations-to-meeting``)."""
-    given = {"meeting": resolve(kg, meeting, inferred=inferred)}
+    given = {"meeting": _of_class(kg, meeting, _MEETING, "meeting", inferred)}
     return _frame(
         kg,
         "delegations-to-meeting",
@@ -578,7 +718,10 @@ def chair_on(
     """Return who chaired a framework (each, if none is given) on ``date`` (``chair-on-date``)."""
     if date is None:
         raise OptionError("chair_on needs a date: a datetime.date or ISO text such as 2020-11-18")
-    given = {"date": date, "framework": _node(kg, framework, inferred)}
+    given = {
+        "date": _date(date),
+        "framework": _of_class(kg, framework, _FRAMEWORK, "cooperation framework", inferred),
+    }
     return _frame(
         kg,
         "chair-on-date",
@@ -595,7 +738,11 @@ def officials(
 
     The named query ``officials`` finds them.
     """
-    given = {"agency": _node(kg, agency, inferred)}
+    given = {
+        "agency": _of_class(
+            kg, agency, ORG.Organization, "agency or other organisation", inferred, agencies=True
+        )
+    }
     return _frame(kg, "officials", given, inferred=inferred)
 
 
@@ -611,7 +758,7 @@ def initiatives(
     The named query ``initiatives-proposed`` finds them.
     """
     given = {
-        "work_plan": _node(kg, work_plan, inferred),
+        "work_plan": _of_class(kg, work_plan, _WORK_PLAN, "work plan", inferred),
         "country": _node(kg, proposed_by, inferred),
     }
     return _frame(

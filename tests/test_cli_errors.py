@@ -156,7 +156,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["reason", "--engine", "hermit"], "'hermit' is not one of"),
     (["reason", "-o", "@missing-folder/x.ttl"], "missing-folder"),
     (["report", "--limit", "0"], "0 is not in the range x>=1"),
-    (["report", "-f", "csv"], "'csv' is not one of"),
+    (["report", "-f", "xml"], "'xml' is not one of"),
     (["check", "--no-bundled", "@missing.ttl"], "missing.ttl: no such file"),
     (["check", "--reasoner", "fact"], "'fact' is not one of 'hermit', 'pellet'"),
     (["validate", "--no-bundled", "@missing.ttl"], "missing.ttl: no such file"),

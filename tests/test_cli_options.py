@@ -7,6 +7,8 @@ Formats per query form, ``--output`` written atomically, ``--timeout``, ``--stor
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -67,6 +69,11 @@ def test_select_as_sparql_tsv() -> None:
             "jsonld",
             lambda out: len(list(ox.parse(out.encode(), format=ox.RdfFormat.JSON_LD))) == 2,
         ),
+        (
+            CONSTRUCT,
+            "json",
+            lambda out: len(list(ox.parse(out.encode(), format=ox.RdfFormat.JSON_LD))) == 2,
+        ),
     ],
 )
 def test_each_form_prints_in_its_formats(text: str, output: str, check: object) -> None:
@@ -83,7 +90,6 @@ def test_each_form_prints_in_its_formats(text: str, output: str, check: object) 
         (ASK, "tsv", "--format tsv does not apply to an ASK query, which prints as table or json"),
         (ASK, "turtle", "--format turtle does not apply to an ASK query"),
         (SELECT, "jsonld", "does not apply to a SELECT query, which prints as table, csv, tsv or"),
-        (CONSTRUCT, "json", "which prints as table, turtle, ntriples or jsonld; for JSON-LD, use"),
         (CONSTRUCT, "csv", "--format csv does not apply to a CONSTRUCT query"),
         ("DESCRIBE kg:cambodia", "tsv", "--format tsv does not apply to a DESCRIBE query"),
     ],
@@ -103,6 +109,80 @@ def test_a_named_query_takes_select_formats_only() -> None:
     code, _, err = run("query", "-n", "labels", "-f", "turtle")
     assert code == 2
     assert "does not apply to a SELECT query" in err
+
+
+# -- the same formats on every command that prints rows ---------------------------------------
+
+WHY = ["why", "kg:cambodia", "rdfs:label", '"Cambodia"@en']
+
+#: Each command that prints rows, and how many rows its JSON holds.
+ROW_COMMANDS = [
+    (["validate", BAD_SIZE], lambda document: len(document["results"])),
+    (["report"], lambda document: len(document["findings"])),
+    (WHY, lambda document: len(document["results"]["bindings"])),
+    (["stats"], lambda document: len(document["classes"])),
+    (["queries"], len),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "count"), ROW_COMMANDS, ids=["validate", "report", "why", "stats", "queries"]
+)
+def test_every_command_that_prints_rows_takes_table_csv_tsv_and_json(
+    args: list[str], count: object
+) -> None:
+    """table, csv, tsv and json print the same rows: csv and tsv a header, then a line each."""
+    shown = {output: run(*args, "-f", output) for output in ("table", "csv", "tsv", "json")}
+    assert {code for code, _, _ in shown.values()} <= {0, 1}  # validate and report: findings
+    assert len({code for code, _, _ in shown.values()}) == 1
+    rows = count(json.loads(shown["json"][1]))  # type: ignore[operator]
+    assert rows > 0
+    by_csv = list(csv.reader(io.StringIO(shown["csv"][1], newline="")))
+    by_tsv = shown["tsv"][1].splitlines()
+    assert len(by_csv) == len(by_tsv) == rows + 1
+    assert [name.lstrip("?") for name in by_tsv[0].split("\t")] == by_csv[0]
+    table = shown["table"][1].splitlines()
+    assert len(table) - table.index(next(t for t in table if set(t) <= {"-", " "})) - 1 == rows
+
+
+def test_csv_and_tsv_show_what_the_table_shows(tmp_path: Path) -> None:
+    """queries -f csv gives each query's name, question and parameters; lines end in CRLF."""
+    target = tmp_path / "queries.csv"
+    assert run("queries", "-f", "csv", "-o", str(target))[0] == 0
+    text = target.read_bytes().decode("utf-8")
+    assert text.count("\r\n") == text.count("\n") == len(accsm_kg.named_queries()) + 1
+    by_csv = list(csv.DictReader(io.StringIO(text, newline="")))
+    heads = next(row for row in by_csv if row["name"] == "delegation-heads")
+    assert heads["question"].startswith("Who headed")
+    assert heads["parameters"] == "country (iri), meeting (iri)"
+    code, out, _ = run("validate", BAD_SIZE, "-f", "csv")
+    [row] = [r for r in csv.DictReader(io.StringIO(out, newline="")) if "Size" in r["path"]]
+    assert (code, row["focus_node"], row["line"]) == (1, "kg:example-delegation", "22")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "-f", "csv"], "--format csv does not apply to check, which prints as text or "
+                                 "json"),
+        (["check", "-f", "table"], "--format table does not apply to check"),
+        (["diff", "a", "b", "-f", "json"], "--format json does not apply to diff, which prints as "
+                                           "text or markdown"),
+        (["diff", "a", "b", "-f", "tsv"], "--format tsv does not apply to diff"),
+    ],
+)  # fmt: skip
+def test_a_command_that_prints_no_rows_refuses_row_formats(args: list[str], message: str) -> None:
+    """check and diff refuse table, csv, tsv (and diff json), naming their own; exit 2."""
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert message in error_of(err)
+
+
+def test_help_lists_only_the_formats_that_apply() -> None:
+    """check --help shows -f [text|json], not the formats it refuses."""
+    shown = run("check", "--help")[1]
+    assert "-f, --format [text|json]" in shown
+    assert "[text|table|csv|tsv|json]" in run("stats", "--help")[1]
 
 
 # -- --output --------------------------------------------------------------------------------
@@ -127,10 +207,32 @@ def test_output_writes_the_file_instead(
     """-o FILE writes what would be printed to FILE, and nothing else, with the same exit code."""
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
-    exit_code, out, _ = run(*args, "-o", str(target))
+    exit_code, out, err = run(*args, "-o", str(target))
     assert (exit_code, out) == (code, "")
+    assert err.endswith(f"wrote {target}\n")
     assert expected in target.read_bytes().decode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary file left
+
+
+def test_every_written_file_is_named_on_standard_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plot, dump and reason -o, like query -o, leave standard output to the answer alone."""
+    from matplotlib.figure import Figure
+
+    monkeypatch.setattr("accsm_kg.plot.timeline", lambda kg, lang: Figure(figsize=(1, 1)))
+    picture = tmp_path / "t.svg"
+    assert run("plot", "timeline", "-o", str(picture)) == (0, "", f"wrote {picture}\n")
+    dumped = tmp_path / "kg.nt"
+    code, out, err = run("dump", "-o", str(dumped), "--no-bundled", "--data", BAD_SIZE)
+    assert (code, out) == (0, "")
+    assert err.startswith("wrote ")
+    assert err.endswith(f" triples to {dumped}\n")
+    inferred = tmp_path / "inferred.ttl"
+    code, out, err = run("reason", "--no-bundled", "--data", BAD_SIZE, "--engine", "owlrl",
+                         "-o", str(inferred))  # fmt: skip
+    assert "inferred triples from" in out
+    assert err.endswith(f" triples to {inferred}\n")
 
 
 def test_output_is_what_would_be_printed(tmp_path: Path) -> None:
@@ -323,6 +425,24 @@ def test_release_version_and_its_old_name(
     assert "--version" not in run("release", "--help")[1]
 
 
+@pytest.mark.parametrize("after", [[], ["-o", "r"]])
+def test_release_version_alone_points_at_both_versions(after: list[str]) -> None:
+    """release --version with no value says where each version goes, before anything else."""
+    code, out, err = run("release", "--version", *after)
+    assert (code, out) == (2, "")
+    assert error_of(err) == (
+        "Error: on release, give the release's version with --release-version X.Y.Z; "
+        "`accsm-kg --version` prints the versions of accsm-kg and its ontology"
+    )
+
+
+def test_release_help_marks_its_version_required() -> None:
+    """release --help shows --release-version as required, since leaving it out is an error."""
+    shown = " ".join(run("release", "--help")[1].split())
+    assert "--release-version X.Y.Z The release's semantic version" in shown
+    assert "(no leading zeros). [required]" in shown
+
+
 def test_release_versions_that_disagree_are_refused(tmp_path: Path) -> None:
     """--release-version and --version with two values is a usage error; neither is one too."""
     code, _, err = run("release", "--release-version", "1.0.0", "--version", "2.0.0",
@@ -391,6 +511,21 @@ def test_a_bound_iri_that_occurs_gives_no_warning() -> None:
     assert run("query", "-e", query, "--bind", 'l="nowhere"')[2] == ""
     far = run("query", "-e", query, "--bind", "c=<urn:x:zzz>")[2]
     assert far == "Warning: <urn:x:zzz> occurs nowhere in the graph\n"
+
+
+@pytest.mark.parametrize(
+    ("iri", "hint"),
+    [
+        ("kg:nothere", ""),
+        ("kg:zzzzzz", ""),
+        ("kg:chhy-vichra", "; did you mean kg:chhy-vichara?"),
+        ("accsm:Meting", "; did you mean accsm:Meeting?"),
+    ],
+)
+def test_only_a_near_iri_is_suggested(iri: str, hint: str) -> None:
+    """An absent IRI is compared by its local name: a far-off one gets no suggestion."""
+    err = run("query", "-e", "SELECT ?o WHERE { ?s ?p ?o }", "--bind", f"s={iri}")[2]
+    assert err == f"Warning: {iri} occurs nowhere in the graph{hint}\n"
 
 
 # -- syntax errors ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from rdflib import Literal, URIRef
 
+import accsm_kg
 from accsm_kg import AccsmKgError, KnowledgeGraph
 from accsm_kg.errors import AmbiguousNodeError, BindingError, OptionError, UnknownNodeError
 from accsm_kg.explore import QueryFrame, resolve
@@ -18,6 +19,19 @@ from accsm_kg.khmer import normalise
 DOCS = Path(__file__).parent.parent / "docs"
 KG = "https://w3id.org/accsm-kg/id/"
 CHHY = URIRef(KG + "chhy-vichara")
+PREFIXES = (
+    "@prefix kg: <https://w3id.org/accsm-kg/id/> .\n"
+    "@prefix accsm: <https://w3id.org/accsm-kg/ontology#> .\n"
+    "@prefix org: <http://www.w3.org/ns/org#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
+
+
+def load_with(folder: Path, turtle: str, *, bundled: bool = True) -> KnowledgeGraph:
+    """Load Turtle (the usual prefixes declared) on top of the bundled data, or alone."""
+    path = folder / "extra.ttl"
+    path.write_text(PREFIXES + turtle, encoding="utf-8")
+    return accsm_kg.load(path, include_bundled=bundled)
 
 
 # -- describe --------------------------------------------------------------------------------
@@ -57,7 +71,8 @@ def test_describe_labels_in_english_and_khmer(kg: KnowledgeGraph) -> None:
     assert khmer[honorific].value_label.language == "km"  # type: ignore[union-attr]
     assert str(khmer[honorific].value_label) != "Lok Chumteav"
     holds = kg.iri("org:holds")
-    assert str(khmer[holds].property_label) in ("org:holds", str(english[holds].property_label))
+    assert str(english[holds].property_label) == "holds"
+    assert str(khmer[holds].property_label) == "កាន់តំណែង"
 
 
 @pytest.mark.slow
@@ -284,6 +299,114 @@ def test_domain_functions_refuse_unknown_nodes(kg: KnowledgeGraph) -> None:
         kg.officials("kg:mcs-cambodja")
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda kg: kg.chair_on("2 November 2020"),
+            "date is a datetime.date or an ISO date, year first, such as 2020-11-02 (ASCII or "
+            "Khmer digits: ២០២០-១១-០២), not '2 November 2020'",
+        ),
+        (lambda kg: kg.chair_on("2020-02-30"), "date: '2020-02-30' is no day of the calendar"),
+        (
+            lambda kg: kg.chair_on(dt.datetime(2020, 11, 2, 9, 30)),
+            "date is a day, not a moment of one: datetime.datetime(2020, 11, 2, 9, 30)",
+        ),
+        (
+            lambda kg: kg.meetings(year="twenty"),
+            "year is a whole number such as 2020 (or its digits as text, ASCII or Khmer: '2020', "
+            "'២០២០'), not 'twenty'",
+        ),
+        (lambda kg: kg.meetings(year=True), "year is a whole number such as 2020"),
+        (lambda kg: kg.meetings(year=2020.5), "year is a whole number such as 2020"),
+    ],
+)
+def test_a_value_of_another_kind_says_what_is_wanted(kg: KnowledgeGraph, call, message) -> None:
+    """Bad years and dates raise BindingError in the project's words, with no Python error text."""
+    with pytest.raises(BindingError) as caught:
+        call(kg)
+    assert str(caught.value).startswith(message)
+    assert "isoformat" not in str(caught.value)
+    assert "int()" not in str(caught.value)
+
+
+def test_khmer_digits_give_dates_and_years(kg: KnowledgeGraph) -> None:
+    """២០២០-១១-១៨ is 18 November 2020 and ២០២០ is 2020, as elsewhere in the project."""
+    pd.testing.assert_frame_equal(kg.chair_on("២០២០-១១-១៨"), kg.chair_on("2020-11-18"))
+    pd.testing.assert_frame_equal(kg.meetings(year="២០២០"), kg.meetings(year=2020))
+    pd.testing.assert_frame_equal(kg.meetings(year=2020.0), kg.meetings(year=2020))
+    assert not kg.meetings(year="២០២០").empty
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda kg: kg.delegations("Cambodia"), "kg:cambodia is a country, not a meeting"),
+        (
+            lambda kg: kg.chair_on("2020-11-18", "kg:cambodia"),
+            "kg:cambodia is a country, not a cooperation framework",
+        ),
+        (
+            lambda kg: kg.initiatives("kg:accsm"),
+            "kg:accsm is a cooperation framework, not a work plan",
+        ),
+        (
+            lambda kg: kg.officials("kg:chhy-vichara"),
+            "kg:chhy-vichara is a person, not an agency or other organisation",
+        ),
+        (
+            lambda kg: kg.officials("Cambodia"),
+            "kg:cambodia is a country, not an agency or other organisation; the agencies of "
+            "Cambodia are kg:mcs-cambodia (Ministry of Civil Service), kg:rsa-cambodia",
+        ),
+    ],
+)
+def test_a_node_of_another_class_is_refused(kg: KnowledgeGraph, call, message) -> None:
+    """A node of the wrong class raises BindingError naming its class, not an empty frame."""
+    with pytest.raises(BindingError) as caught:
+        call(kg)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_node_of_a_subclass_or_of_no_class_is_taken(tmp_path: Path) -> None:
+    """An organisation of any kind has officials; a node the graph gives no class is let by."""
+    kg = load_with(
+        tmp_path,
+        "kg:x org:postIn kg:plain-body . kg:y org:holds kg:x .\n"
+        "kg:typed-body a accsm:GovernmentAgency .",
+    )
+    assert kg.officials("kg:plain-body")["person"].tolist() == ["kg:y"]
+    assert kg.officials("kg:typed-body").empty
+
+
+def test_a_language_no_label_is_in_is_refused(kg: KnowledgeGraph) -> None:
+    """search, describe, classes and properties name the languages there are, not fall silent."""
+    for call in (
+        lambda: kg.search("Cambodia", lang="fr"),
+        lambda: kg.describe("kg:cambodia", lang="fr"),
+        lambda: kg.classes("fr"),
+        lambda: kg.properties("fr"),
+    ):
+        with pytest.raises(
+            OptionError, match="no label in the graph is in 'fr': its labels are in en, "
+        ) as caught:
+            call()
+        assert ", km, " in str(caught.value)
+    assert kg.search("កម្ពុជា", lang="km")[0].node == URIRef(KG + "cambodia")
+    assert kg.search("Cambodia", lang="EN")[0].node == URIRef(KG + "cambodia")
+
+
+def test_english_is_always_a_language_to_describe_in(tmp_path: Path) -> None:
+    """describe falls back to English, so lang='en' is taken in a graph with Khmer labels only."""
+    kg = load_with(tmp_path, 'kg:x rdfs:label "ក"@km .', bundled=False)
+    assert str(kg.describe("kg:x")[0].value) == "ក"
+    with pytest.raises(OptionError, match="its labels are in km"):
+        kg.search("ក", lang="en")
+    empty = load_with(tmp_path, "kg:x kg:p kg:y .", bundled=False)
+    with pytest.raises(OptionError, match="'km': it has no labels"):
+        empty.describe("kg:x", lang="km")
+
+
 # -- QueryFrame ------------------------------------------------------------------------------
 
 
@@ -300,7 +423,7 @@ def test_query_frame_keeps_its_sparql_when_sliced(kg: KnowledgeGraph) -> None:
 
 
 def test_query_frame_html_shows_the_sparql_escaped(kg: KnowledgeGraph) -> None:
-    """The notebook view is pandas' table, then the SPARQL, escaped, in <details>."""
+    """The notebook view is the table, then the SPARQL, escaped, in <details>."""
     frame = kg.officials("kg:mcs-cambodia")
     shown = frame._repr_html_()
     assert shown is not None
@@ -310,6 +433,22 @@ def test_query_frame_html_shows_the_sparql_escaped(kg: KnowledgeGraph) -> None:
     assert "FILTER(langMatches(lang(?agency_name), &quot;en&quot;))" in details
     assert '"en"' not in details
     assert "<code>?agency</code> = <code>kg:mcs-cambodia</code>" in details
+
+
+def test_query_frame_html_marks_khmer_and_cuts_long_frames(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Khmer text gets lang="km" as in every table of the library, and a long frame is cut."""
+    import accsm_kg.display
+
+    frame = QueryFrame({"name": ["ឈី វិជ្ជរ៉ា", "Chhy Vichara", None]})
+    frame.sparql, frame.bindings = "SELECT * {}", {}
+    shown = frame._repr_html_() or ""
+    assert '<td lang="km">ឈី វិជ្ជរ៉ា</td>' in shown
+    assert "<td>Chhy Vichara</td>" in shown
+    assert "<td></td>" in shown
+    monkeypatch.setattr(accsm_kg.display, "MAX_ROWS", 2)
+    assert "showing the first 2 of 3 rows" in (frame._repr_html_() or "")
 
 
 # -- docs ------------------------------------------------------------------------------------
@@ -325,3 +464,14 @@ def test_explore_page_examples_run() -> None:
     )
     assert tried > 10
     assert failures == 0
+
+
+def test_describe_labels_the_terms_of_other_vocabularies(kg: KnowledgeGraph) -> None:
+    """Properties of other vocabularies read in Khmer where the project translated them, and
+    otherwise by the label their own vocabulary gives them, never as a bare prefixed name."""
+    rows = kg.describe("kg:chhy-vichara", lang="km")
+    labels = {str(row.property): str(row.property_label) for row in rows}
+    assert labels["http://www.w3.org/ns/org#holds"] == "កាន់តំណែង"
+    assert labels["http://xmlns.com/foaf/0.1/name"] == "ឈ្មោះ"
+    assert labels["http://www.w3.org/1999/02/22-rdf-syntax-ns#type"] == "type"
+    assert all(":" not in label for label in labels.values())
