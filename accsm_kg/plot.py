@@ -21,7 +21,7 @@ import io
 import re
 import textwrap
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +80,7 @@ _WORDS: dict[Language, dict[str, str]] = {
     "en": {
         "timeline": "Meetings of the ACCSM and the ACCSM+3",
         "network": "Countries, agencies, delegations, meetings and initiatives",
-        "no_level": "level not stated",
+        "no_level": "Level not stated",
         "key": "Key to the numbers",
     },
     "km": {
@@ -99,6 +99,7 @@ _LEVEL_ORDER = (  # the highest level first: it decides a meeting's colour when 
 )
 
 _ACCSM = "https://w3id.org/accsm-kg/ontology#"
+_COUNTRY = f"{_ACCSM}Country"
 #: The kinds of node of the network, with their colour, in the order of the legend.
 _KINDS: tuple[tuple[str, str], ...] = (
     (f"{_ACCSM}CooperationFramework", "#6a3d9a"),
@@ -553,6 +554,10 @@ def network(kg: KnowledgeGraph, *, lang: Language = "en") -> Figure:
             zorder=1,
         )
     )
+    acronyms = {node: short.get(node) or _initials(english.get(node, node)) for node in graph}
+    shared = Counter(
+        acronyms[n] for n, k in graph.nodes(data="kind") if k == f"{_ACCSM}GovernmentAgency"
+    )
     named: dict[str, float] = {}  # the nodes named on the graph, and their marker size
     for index, node in enumerate(graph.nodes, start=1):
         kind = graph.nodes[node]["kind"]
@@ -569,8 +574,14 @@ def network(kg: KnowledgeGraph, *, lang: Language = "en") -> Figure:
             ax.text(x, y, _digits(str(numbers[node]), lang), ha="center", va="center",
                     fontsize=7, color="white", fontweight=bold, zorder=3, **text)  # fmt: skip
             continue
-        acronym = short.get(node) or _initials(english.get(node, name))
-        shown = name if kind == f"{_ACCSM}Country" else acronym
+        acronym = acronyms[node]
+        if kind == f"{_ACCSM}GovernmentAgency" and shared[acronym] > 1:
+            # two agencies of one acronym (CSC, CSI): each with its country's name
+            countries = [
+                labels.get(n, n) for n in graph[node] if graph.nodes[n]["kind"] == _COUNTRY
+            ]
+            acronym = f"{acronym} ({min(countries)})" if countries else acronym
+        shown = name if kind == _COUNTRY else acronym
         if kind == f"{_ACCSM}CooperationFramework" and node not in short:
             shown = name
         named[node] = size

@@ -38,7 +38,6 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Literal as Choice
 
@@ -55,7 +54,7 @@ from .resources import (
     ID_BASE,
     ONTOLOGY_IRI,
     VOCABULARIES,
-    vocabulary_path,
+    defining_vocabulary,
 )
 
 __all__ = [
@@ -250,18 +249,6 @@ def _built_in(term: Node) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(_BUILT_IN)
 
 
-@cache
-def _vocabulary_file(path: Path) -> Graph:
-    return Graph().parse(path, format="turtle")
-
-
-def _vocabulary_of(term: URIRef) -> Graph:
-    """Return the bundled copy of the vocabulary that defines ``term`` (empty if there is none)."""
-    namespaces = [n for n in VOCABULARIES if str(term).startswith(n)]
-    path = vocabulary_path(max(namespaces, key=len)) if namespaces else None
-    return Graph() if path is None else _vocabulary_file(path)
-
-
 def _mapped_literal(value: Literal, counts: dict[str, int]) -> Literal:
     datatype = value.datatype
     if datatype is None or datatype in OWL2_DATATYPES:
@@ -279,7 +266,7 @@ _DAY = re.compile(r"^(-?\d{4,}-\d\d-\d\d)(Z|[+-]\d\d:\d\d)?$")
 
 def _kind(term: URIRef, graph: Graph) -> URIRef | None:
     """Return the OWL 2 kind of a term of another vocabulary, from its vocabulary or its use."""
-    said = set(_vocabulary_of(term).objects(term, RDF.type))
+    said = set(defining_vocabulary(term).objects(term, RDF.type))
     for kind in _KINDS:
         if kind in said:
             return kind
@@ -373,7 +360,7 @@ def import_module(graph: Graph) -> Graph:
     pending = [*classes, *properties]
     while pending:
         term = pending.pop()
-        said = _vocabulary_of(term)
+        said = defining_vocabulary(term)
         for kind in said.objects(term, RDF.type):
             if kind in _KEPT_TYPES:
                 module.add((term, RDF.type, kind))
@@ -386,7 +373,7 @@ def import_module(graph: Graph) -> Graph:
                         pending.append(parent)
     terms = classes | properties
     for term in sorted(terms):
-        said = _vocabulary_of(term)
+        said = defining_vocabulary(term)
         for link in (OWL.inverseOf, OWL.disjointWith):
             for other in said.objects(term, link):
                 if other in terms:

@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from .errors import AccsmKgError
 
@@ -172,6 +172,25 @@ def vocabulary_path(iri: str) -> Path | None:
         if iri in (known, known.rstrip("/#")):
             return bundled_root() / "vocabularies" / name
     return None
+
+
+@cache
+def _parsed_vocabulary(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def defining_vocabulary(term: str) -> Graph:
+    """Return the bundled copy of the vocabulary that defines ``term`` (empty if there is none).
+
+    The copy is parsed once and shared: do not change it.
+
+    >>> from rdflib import RDFS
+    >>> str(defining_vocabulary(str(RDFS.label)).value(RDFS.label, RDFS.label))
+    'label'
+    """
+    namespaces = [n for n in VOCABULARIES if str(term).startswith(n)]
+    path = vocabulary_path(max(namespaces, key=len)) if namespaces else None
+    return Graph() if path is None else _parsed_vocabulary(path)
 
 
 def graph_iri(path: Path) -> URIRef:

@@ -210,8 +210,8 @@ def test_the_check_command_refuses_an_empty_selection() -> None:
 def test_the_import_module_is_current_and_copied_unchanged() -> None:
     """ontology/imports.ttl holds what import_module gives today, each triple as its vocabulary
     has it; when the data start using another term of another vocabulary, this fails."""
-    from accsm_kg.reasoning import IMPORTS_IRI, _vocabulary_of, import_module
-    from accsm_kg.resources import bundled_root
+    from accsm_kg.reasoning import IMPORTS_IRI, import_module
+    from accsm_kg.resources import bundled_root, defining_vocabulary
 
     path = bundled_root() / "ontology" / "imports.ttl"
     held = {t for t in Graph().parse(path) if t[0] != URIRef(IMPORTS_IRI)}
@@ -221,7 +221,7 @@ def test_the_import_module_is_current_and_copied_unchanged() -> None:
         "ontology/imports.ttl is out of date: write to it "
         f"accsm_kg.reasoning.imports_turtle(load().union(), modified=today); {missing=}, {extra=}"
     )
-    copied = {(s, p, o) for s, p, o in held if (s, p, o) in _vocabulary_of(s)}  # type: ignore[arg-type]
+    copied = {(s, p, o) for s, p, o in held if (s, p, o) in defining_vocabulary(s)}
     assert held == copied, sorted(held - copied)[:3]
 
 
