@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import shutil
+import socket
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1232,6 +1233,63 @@ def diff_command(old: Path, new: Path, output: str) -> None:
 def docs_command(output: Path, source: _Source) -> None:
     """Write HTML documentation: the ontology in English and Khmer, and the named queries."""
     for path in build_docs(source.open(), output):
+        click.echo(path)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on.",
+)
+@_source_options()
+@_errors_exit_2
+def serve_command(host: str, port: int, source: _Source) -> None:
+    """Serve the graph on the web: a page per node, search, forms, RDF (docs/web.md).
+
+    A page's query that runs past --timeout (10 seconds unless given) answers 503.
+    """
+    import uvicorn  # the server loads only to serve
+
+    from .web import create_app
+
+    _check_listen(host, port)  # before the data loads: a busy port is said at once
+    kg = source.open()
+    app = create_app(kg, timeout=source.timeout if source.timeout is not None else 10.0)
+    click.echo(f"serving the ACCSM knowledge graph at http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse an address this machine cannot listen on (a port in use, an unknown host)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise click.UsageError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+@main.command("site")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the site into (made if missing; an earlier site is replaced).",
+)
+@_source_options()
+@_errors_exit_2
+def site_command(output: Path, source: _Source) -> None:
+    """Write the web explorer's pages as a static site with relative links (docs/web.md)."""
+    from .web import write_site
+
+    for path in write_site(source.open(), output):
         click.echo(path)
 
 

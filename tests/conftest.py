@@ -88,6 +88,10 @@ SLOW_TESTS = {
     "test_python_sessions_of_the_docs_run[docs/explore.md]",
     "test_python_sessions_of_the_docs_run[docs/pictures.md]",
     "test_python_sessions_of_the_docs_run[docs/python.md]",
+    # the web pages that draw the timeline or validate, and the whole site's file list
+    "accsm_kg.web.site.site_files",
+    "test_pages_are_html[/meetings]",
+    "test_pages_are_html[/validation]",
 }
 
 

@@ -70,6 +70,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 #: Each program some tests run, and the command that installs it.
 TOOLS = {
+    "chromium": "apt-get install chromium",  # the browser tests/test_web_browser.py drives
     "java": "apt-get install default-jre-headless",  # HermiT and Pellet, owlready2's reasoners
     "isql-vt": "apt-get install virtuoso-opensource",
     "oxigraph": "pip install oxigraph",  # the test extra installs it beside the Python

@@ -261,6 +261,9 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["no-such-command"], "No such command"),
     # plot, and the options every reading command shares
     (["plot", "nosuch", "-o", "@x.png"], "'nosuch' is not one of"),
+    (["serve", "--port", "70000"], "70000 is not in the range"),
+    (["serve", "-t", "0"], "must be a positive number of seconds"),
+    (["site", "-o", "@ok.nt", *D], "ok.nt"),
     (["query", "-e", "ASK {}", "-f", "csv", *D], "--format csv does not apply to an ASK query"),
     (["query", "-e", "SELECT * WHERE { ?s ?p }", *D], "expected an object after '?p'"),
     (["stats", "-f", "xml"], "'xml' is not one of"),

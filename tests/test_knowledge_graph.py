@@ -221,7 +221,7 @@ def test_exported_names() -> None:
         "cli", "errors", "knowledge_graph", "loading", "publish", "queries", "resources",
         "results", "sparql", "store", "stores", "literals", "validate", "khmer", "diff", "docs",
         "release", "terms", "curation", "shacl", "synth", "reasoning", "locate", "inference",
-        "report", "explore", "display", "plot", "progress",
+        "report", "explore", "display", "plot", "progress", "web",
     }  # fmt: skip
     assert set(accsm_kg.__all__) - {"__version__"} == public
     assert len(accsm_kg.__all__) == len(set(accsm_kg.__all__))
