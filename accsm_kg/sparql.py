@@ -35,6 +35,7 @@ import decimal
 import difflib
 import itertools
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -56,6 +57,7 @@ from .errors import BindingError, QueryError, QueryFormError, SparqlSyntaxError
 from .terms import is_valid_iri
 
 __all__ = [
+    "PARSER_LOCK",
     "PreparedQuery",
     "PreparedUpdate",
     "QueryForm",
@@ -70,6 +72,10 @@ __all__ = [
 ]
 
 QueryForm = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+#: Held while rdflib's SPARQL parser runs: pyparsing, under it, fits its parse actions to their
+#: arguments on their first calls, and two threads doing that at once break each other's parse.
+PARSER_LOCK = threading.RLock()
 
 _FORMS: dict[str, QueryForm] = {
     "SelectQuery": "SELECT",
@@ -243,7 +249,8 @@ def prepare(text: str, prefixes: Mapping[str, str]) -> PreparedQuery:
     :raises QueryError: it uses ``SERVICE``, or nests too deep for the parser.
     """
     try:
-        return _prepare(text, tuple(sorted(prefixes.items())))
+        with PARSER_LOCK:
+            return _prepare(text, tuple(sorted(prefixes.items())))
     except RecursionError:
         raise QueryError(_TOO_DEEP.format(what="query")) from None
 
@@ -323,7 +330,8 @@ def prepare_update(text: str, prefixes: Mapping[str, str]) -> PreparedUpdate:
         deep for the parser.
     """
     try:
-        return _prepare_update(text, tuple(sorted(prefixes.items())))
+        with PARSER_LOCK:
+            return _prepare_update(text, tuple(sorted(prefixes.items())))
     except RecursionError:
         raise QueryError(_TOO_DEEP.format(what="update")) from None
 
@@ -526,7 +534,8 @@ def check_parses(text: str, *, update: bool = False) -> None:
     :raises SparqlSyntaxError: it does not parse.
     """
     try:
-        (parseUpdate if update else parseQuery)(_for_rdflib(text))
+        with PARSER_LOCK:
+            (parseUpdate if update else parseQuery)(_for_rdflib(text))
     except ParseException as error:
         raise explain(text, error.lineno, error.col, what="update" if update else "query") from None
 

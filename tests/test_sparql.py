@@ -536,3 +536,41 @@ def test_every_variable_of_the_shipped_queries_substitutes(path: Path) -> None:
                 if isinstance(value, URIRef):  # a literal lands in the same places
                     check_parses(text)
     assert all("cannot be bound" in r or "only an IRI" in r for r in refusals), refusals
+
+
+_CONCURRENT_PARSES = """
+import sys, threading
+from accsm_kg.knowledge_graph import PREFIXES
+from accsm_kg.sparql import prepare
+texts = [f"SELECT (COUNT(*) AS ?n{i}) WHERE {{ ?s ?p ?o{i} }}" for i in range(24)]
+texts += [f"ASK {{ kg:x{i} ?p ?o }}" for i in range(24)]
+errors = []
+start = threading.Barrier(len(texts))
+def run(text):
+    start.wait()
+    try:
+        prepare(text, PREFIXES)
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=run, args=(text,)) for text in texts]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors[:3])
+sys.exit(1 if errors else 0)
+"""
+
+
+@pytest.mark.slow
+def test_queries_parse_in_many_threads_at_once_from_a_cold_start() -> None:
+    """48 threads parsing at once in a fresh process (a web server's first requests) all parse:
+    rdflib's parser is not safe in two threads at once, so the parse is serialised."""
+    import subprocess
+    import sys
+
+    for _ in range(2):
+        run = subprocess.run(
+            [sys.executable, "-c", _CONCURRENT_PARSES], capture_output=True, text=True, check=False
+        )
+        assert run.returncode == 0, run.stdout + run.stderr

@@ -43,7 +43,7 @@ def evil_ttl(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "path",
     ["/", "/km/", "/meetings", "/bodies", "/chairs", "/work-plans", "/queries", "/nodes",
      "/validation", "/km/validation", "/search", "/queries/officials", "/id/cambodia",
-     "/km/id/cambodia", "/ontology/Country", "/concept/lok-chumteav",
+     "/km/id/cambodia", "/ontology", "/km/ontology", "/ontology/Country", "/concept/lok-chumteav",
      "/graph/project/translations"],
 )  # fmt: skip
 def test_pages_are_html(client: TestClient, path: str) -> None:
@@ -373,3 +373,14 @@ def test_cli_site(tmp_path: Path, evil_ttl: Path) -> None:
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2
     assert "no earlier site" in refused.output
+
+
+def test_the_ontology_has_its_page_and_its_rdf(client: TestClient) -> None:
+    """/ontology, which the index links to, is the ontology's own page, and has RDF too."""
+    page = client.get("/ontology")
+    assert page.status_code == 200
+    assert "<code>https://w3id.org/accsm-kg/ontology</code>" in page.text
+    turtle = client.get("/ontology.ttl")
+    assert turtle.status_code == 200
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert "owl:Ontology" in turtle.text or "2002/07/owl#Ontology" in turtle.text

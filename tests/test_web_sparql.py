@@ -470,3 +470,39 @@ def test_sparqlwrapper_reads_the_endpoint(kg: accsm_kg.KnowledgeGraph, server_ur
     turtle = client.queryAndConvert()
     graph = rdflib.Graph().parse(data=turtle, format="turtle")
     assert isomorphic(graph, kg.construct(CONSTRUCT))
+
+
+def test_queries_beyond_the_slots_are_turned_away_at_once(
+    kg: accsm_kg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every slot taken by a running query, the next one is 503 at once, not queued."""
+    from starlette.responses import Response
+
+    from accsm_kg.web import sparql as module
+
+    started, release = threading.Event(), threading.Event()
+
+    def held(*args: object) -> Response:
+        started.set()
+        release.wait(30)
+        return Response("done")
+
+    monkeypatch.setattr(module, "_answer", held)
+    app = Starlette(routes=[sparql_route(kg, slots=1)])
+    first: list[httpx.Response] = []
+    with TestClient(app) as client:
+        running = threading.Thread(
+            target=lambda: first.append(client.get("/sparql", params={"query": ASK}))
+        )
+        running.start()
+        assert started.wait(30)
+        busy = client.get("/sparql", params={"query": ASK})
+        release.set()
+        running.join(30)
+        again = client.get("/sparql", params={"query": ASK})
+    assert busy.status_code == 503
+    assert "1 queries are running" in busy.text
+    assert first[0].status_code == 200
+    assert again.status_code == 200
+    with pytest.raises(OptionError, match="slots"):
+        sparql_route(kg, slots=0)

@@ -7,7 +7,6 @@ are matched against the names the graph uses, never against the file system.
 
 from __future__ import annotations
 
-import importlib
 import re
 import threading
 from collections.abc import Callable
@@ -29,6 +28,8 @@ from ..errors import (
 )
 from ..queries import named_queries
 from .pages import RDF_FORMATS, Language, Linker, Pages, node_iris, node_path
+from .sparql import negotiate as choose
+from .sparql import sparql_route
 
 if TYPE_CHECKING:
     from ..knowledge_graph import KnowledgeGraph
@@ -60,38 +61,7 @@ def negotiate(accept: str | None) -> str | None:
     >>> negotiate("image/png") is None
     True
     """
-    if not accept or not accept.strip():
-        return _OFFERED[0]
-    ranges: list[tuple[str, str, float]] = []
-    for part in accept.split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        if "/" not in media:
-            continue
-        kind, sub = (x.lower() for x in media.split("/", 1))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    quality = 0.0
-        ranges.append((kind, sub, quality))
-    best: tuple[float, int] | None = None
-    chosen = None
-    for order, offered in enumerate(_OFFERED):
-        kind, sub = offered.split("/")
-        matching = [
-            (2 if (k, s) == (kind, sub) else 1 if k == kind and s == "*" else 0, q)
-            for k, s, q in ranges
-            if (k, s) in ((kind, sub), (kind, "*"), ("*", "*"))
-        ]
-        if not matching:
-            continue
-        _, quality = max(matching)
-        if quality > 0 and (best is None or (quality, -order) > best):
-            best, chosen = (quality, -order), offered
-    return chosen
+    return choose(accept, _OFFERED)
 
 
 class _LimitBody:
@@ -199,7 +169,10 @@ def create_app(
                 status = _status(error)
                 return HTMLResponse(pages.error(link, status, str(error)), status_code=status)
 
-    routes: list[BaseRoute] = [*_sparql(kg), Route("/{path:path}", respond, methods=["GET"])]
+    routes: list[BaseRoute] = [
+        *_sparql(kg, timeout, max_body),
+        Route("/{path:path}", respond, methods=["GET"]),
+    ]
     return Starlette(routes=routes, middleware=[_middleware(max_body)])
 
 
@@ -214,15 +187,9 @@ def _middleware(limit: int) -> Any:
     return Middleware(_LimitBody, limit=limit)
 
 
-def _sparql(kg: KnowledgeGraph) -> list[BaseRoute]:
-    """Return the route of the SPARQL endpoint (``accsm_kg.web.sparql``), where there is one."""
-    try:
-        module = importlib.import_module(".sparql", __package__)
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.sparql":
-            raise
-        return []
-    return [module.sparql_route(kg)]
+def _sparql(kg: KnowledgeGraph, timeout: float | None, max_body: int) -> list[BaseRoute]:
+    """Return the route of the SPARQL endpoint, with the app's time and size limits."""
+    return [sparql_route(kg, timeout=timeout or 10.0, max_body=max_body)]
 
 
 def _not_found(pages: Pages, link: Linker, message: str) -> Response:

@@ -109,9 +109,11 @@ def node_iris(path: str) -> list[URIRef]:
     ['https://w3id.org/accsm-kg/ontology#Country', 'https://w3id.org/accsm-kg/ontology/Country']
     >>> node_iris("id/../../etc/passwd")
     []
+    >>> [str(i) for i in node_iris("ontology")]
+    ['https://w3id.org/accsm-kg/ontology']
     """
     parts = path.split("/")
-    if parts[0] not in _TOPS or len(parts) < 2:
+    if parts[0] not in _TOPS or (len(parts) < 2 and parts[0] != "ontology"):
         return []
     if not all(_SEGMENT.fullmatch(part) for part in parts) or _RESERVED.fullmatch(parts[-1]):
         return []

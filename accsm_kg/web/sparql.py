@@ -24,6 +24,8 @@ True
 from __future__ import annotations
 
 import json
+import os
+import threading
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -47,7 +49,7 @@ from ..errors import (
     SparqlSyntaxError,
     StoreError,
 )
-from ..sparql import prepare
+from ..sparql import PARSER_LOCK, prepare
 from ..stores import check_timeout
 from ..terms import quiet_rdflib_terms, to_oxigraph
 
@@ -298,7 +300,8 @@ def _run(kg: KnowledgeGraph, text: str, form: str, media: str, timeout: float) -
 def _uses_service(text: str) -> bool:
     """Whether the query's parse tree holds a ``SERVICE`` pattern (never its strings)."""
     try:
-        parsed = parseQuery(text)
+        with PARSER_LOCK:
+            parsed = parseQuery(text)
     except (ParseException, RecursionError):
         return False
     return _has_service(parsed)
@@ -359,6 +362,7 @@ def sparql_route(
     path: str = "/sparql",
     timeout: float = 10.0,
     max_body: int = 1_000_000,
+    slots: int = max(2, os.cpu_count() or 1),
 ) -> Route:
     """Return a Starlette route answering SPARQL 1.1 Protocol queries on ``kg``, read-only.
 
@@ -366,7 +370,8 @@ def sparql_route(
     or ``default-graph-uri``/``named-graph-uri``; 405 for a method other than GET and POST;
     406 when ``Accept`` takes none of the formats of the query's form; 413 for a body over
     ``max_body`` bytes; 415 for a POST body of another type; 500 for a store that could not
-    answer; 503 for a query that ran past ``timeout`` seconds.
+    answer; 503 for a query that ran past ``timeout`` seconds, or that came while ``slots``
+    queries were running.
 
     >>> from starlette.applications import Starlette
     >>> from starlette.testclient import TestClient
@@ -379,11 +384,17 @@ def sparql_route(
     :param path: where the route answers.
     :param timeout: seconds a query may run.
     :param max_body: the largest request body taken, in bytes.
+    :param slots: how many queries may run at once (by default the processors, at least 2).
     :raises OptionError: ``timeout`` or ``max_body`` is not a positive number.
     """
     check_timeout(timeout)
     if max_body < 1:
         raise OptionError(f"max_body must be a positive number of bytes, not {max_body}")
+    if slots < 1:
+        raise OptionError(f"slots must be a positive number of queries, not {slots}")
+    # each query runs in a process of its own, so that its time can be bounded: no more of them
+    # at once than asked, so that slow queries cannot take every processor
+    running = threading.BoundedSemaphore(slots)
 
     async def endpoint(request: Request) -> Response:
         parameters = await _query_parameters(request, max_body)
@@ -401,6 +412,15 @@ def sparql_route(
             what = "no query" if not queries or not queries[0].strip() else "several queries"
             return _refuse(400, f"{what} given: send one SPARQL query as the query parameter")
         accept = request.headers.get("accept")
-        return await run_in_threadpool(_answer, kg, queries[0], accept, timeout)
+        if not running.acquire(blocking=False):
+            return _refuse(
+                503,
+                f"{slots} queries are running, as many as this endpoint runs at once: "
+                "try again in a moment",
+            )
+        try:
+            return await run_in_threadpool(_answer, kg, queries[0], accept, timeout)
+        finally:
+            running.release()
 
     return Route(path, endpoint, methods=["GET", "POST"], name="sparql")
