@@ -47,7 +47,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import BlankNodeLimitError, ReleaseError, RoundTripError
+from .errors import AccsmKgError, BlankNodeLimitError, ReleaseError, RoundTripError
 from .knowledge_graph import PREFIXES, KnowledgeGraph
 from .loading import parse_file
 from .progress import steps
@@ -584,10 +584,24 @@ _OWN_TEMPORARY = re.compile(
     rf"\.(?:{'|'.join(re.escape(name) for name in sorted(_OWN_FILES))})"
     r"\.(?:accsm-kg\.[0-9]+\.)?[A-Za-z0-9_]+\.tmp"
 )
-#: Tags of the folders beside a release's target: a release being written, and the earlier
-#: release moved aside while the new one takes its place.
-_STAGING = "accsm-kg-release"
-_REPLACED = "accsm-kg-replaced"
+
+
+@dataclass(frozen=True)
+class PublishedFolder:
+    """A kind of folder written whole beside its target and swapped in: a release, a site.
+
+    ``staging`` and ``replaced`` tag the folders beside the target (the new one being written,
+    the earlier one moved aside while the new one takes its place); ``noun`` names the kind in
+    messages, and ``error`` is the error they are raised as.
+    """
+
+    noun: str
+    error: type[AccsmKgError]
+    staging: str
+    replaced: str
+
+
+_RELEASE = PublishedFolder("release", ReleaseError, "accsm-kg-release", "accsm-kg-replaced")
 
 
 def _check_folder(target: Path) -> None:
@@ -620,24 +634,24 @@ def _check_folder(target: Path) -> None:
         )
 
 
-def _recover(target: Path, real: Path) -> None:
-    """Clear what killed releases into ``real`` left beside it, putting an earlier one back.
+def recover_folder(target: Path, real: Path, kind: PublishedFolder = _RELEASE) -> None:
+    """Clear what killed writers into ``real`` left beside it, putting an earlier folder back.
 
-    A release killed while being written leaves its folder; one killed between moving the
-    earlier release aside and moving itself in leaves ``real`` missing and the earlier release
-    aside, which goes back in place. Those of a release still running are left alone.
+    A writer killed while writing leaves its folder; one killed between moving the earlier
+    folder aside and moving its own in leaves ``real`` missing and the earlier one aside,
+    which goes back in place. Those of a writer still running are left alone.
     """
-    for staging in leftovers(real, _STAGING):
+    for staging in leftovers(real, kind.staging):
         shutil.rmtree(staging, ignore_errors=True)
-    replaced = leftovers(real, _REPLACED)
+    replaced = leftovers(real, kind.replaced)
     if replaced and not os.path.lexists(real):
         earlier = max(replaced, key=_modified)
         try:
             os.rename(earlier, real)
         except OSError as error:
-            raise ReleaseError(
-                f"{target}: the earlier release, moved aside to {earlier} by a release that "
-                f"was stopped, cannot be put back: {error.strerror or error}"
+            raise kind.error(
+                f"{target}: the earlier {kind.noun}, moved aside to {earlier} by a "
+                f"{kind.noun} that was stopped, cannot be put back: {error.strerror or error}"
             ) from error
         replaced.remove(earlier)
     for folder in replaced:
@@ -671,8 +685,10 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
-def _swap(staging: Path, real: Path) -> None:
-    """Put ``staging`` in the place of ``real``; an earlier release there is removed after.
+def _swap(staging: Path, real: Path, replaced: str) -> None:
+    """Put ``staging`` in the place of ``real``; an earlier folder there is removed after.
+
+    The earlier folder is first moved aside, tagged ``replaced``.
 
     Should the move fail, ``real`` is as it was and ``staging`` still where it was.
     """
@@ -683,7 +699,7 @@ def _swap(staging: Path, real: Path) -> None:
         cwd_inside = os.getcwd() == str(real)
     except OSError:
         cwd_inside = False
-    aside = _new_folder(real, _REPLACED)
+    aside = _new_folder(real, replaced)
     try:
         os.rename(real, aside)  # over the empty folder just made: the name is this run's
     except BaseException:
@@ -700,35 +716,42 @@ def _swap(staging: Path, real: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def _write(target: Path, real: Path, contents: Sequence[tuple[str, bytes]]) -> None:
+def write_folder(
+    target: Path,
+    real: Path,
+    contents: Sequence[tuple[str, bytes]],
+    kind: PublishedFolder = _RELEASE,
+) -> None:
     """Write the files into a new folder beside ``real`` (``target`` resolved), then swap.
 
-    An earlier release there stays whole until the new one is; then the two are swapped.
+    A file's name may hold folders (``id/cambodia.html``). An earlier folder there stays whole
+    until the new one is; then the two are swapped.
     """
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(real, _STAGING)
+        staging = _new_folder(real, kind.staging)
     except OSError as error:
-        raise ReleaseError(
-            f"{target}: the release cannot be written beside it, in {real.parent} (it is made "
-            f"there, then moved into place): {error.strerror or error}"
+        raise kind.error(
+            f"{target}: the {kind.noun} cannot be written beside it, in {real.parent} (it is "
+            f"made there, then moved into place): {error.strerror or error}"
         ) from error
     try:
         for name, content in contents:
             try:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 _write_file(staging / name, content)
             except OSError as error:
-                raise ReleaseError(
+                raise kind.error(
                     f"{target / name}: cannot be written: {error.strerror or error}"
                 ) from error
         if real.is_dir():
             staging.chmod(real.stat().st_mode & 0o7777)
         sync_folder(staging)
         try:
-            _swap(staging, real)
+            _swap(staging, real, kind.replaced)
         except OSError as error:
-            raise ReleaseError(
-                f"{target}: the release cannot be moved into place: {error.strerror or error}"
+            raise kind.error(
+                f"{target}: the {kind.noun} cannot be moved into place: {error.strerror or error}"
             ) from error
         sync_folder(real.parent)
     finally:
@@ -786,7 +809,7 @@ def make_release(
             f"{target}: the symbolic link leads round in a loop; give the folder to write the "
             "release into"
         )
-    _recover(target, real)
+    recover_folder(target, real)
     _check_folder(target)
     issued = issued if issued is not None else dt.date.today()
     base = base_url if base_url is not None else f"{RELEASE_BASE}{version}/"
@@ -844,7 +867,8 @@ def make_release(
         phases.step("writing the folder")
         sums = {made.name: hashlib.sha256(made.data).hexdigest() for made in files}
         listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums)).encode()
-        _write(target, real, [*((made.name, made.data) for made in files), (_SUMS, listing)])
+        files_and_sums = [*((made.name, made.data) for made in files), (_SUMS, listing)]
+        write_folder(target, real, files_and_sums)
     return Release(
         version=version,
         issued=issued,

@@ -384,3 +384,44 @@ def test_the_ontology_has_its_page_and_its_rdf(client: TestClient) -> None:
     assert turtle.status_code == 200
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert "owl:Ontology" in turtle.text or "2002/07/owl#Ontology" in turtle.text
+
+
+@pytest.mark.slow
+def test_an_earlier_site_moved_aside_is_put_back(
+    tmp_path: Path, evil_ttl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap moves an earlier site aside under the tag recovery looks for; a write killed
+    between its renames leaves it there, and the next write puts it back first, so a write
+    that then fails leaves the earlier site in place, whole."""
+    import subprocess
+    import sys
+
+    from accsm_kg import release
+    from accsm_kg.web import site
+
+    graph = accsm_kg.load(evil_ttl, include_bundled=False)
+    write_site(graph, tmp_path / "site")
+    tags: list[str] = []
+    new_folder = release._new_folder
+    monkeypatch.setattr(
+        release, "_new_folder", lambda real, tag: tags.append(tag) or new_folder(real, tag)
+    )
+    write_site(graph, tmp_path / "site")
+    assert tags == ["accsm-kg-site", "accsm-kg-site-replaced"]
+
+    earlier = sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*"))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True, text=True, check=True, timeout=30,
+    ).stdout.strip()  # fmt: skip
+    (tmp_path / "site").rename(tmp_path / f".site.accsm-kg-site-replaced.{dead}.0a1b2c3d.tmp")
+    (tmp_path / f".site.accsm-kg-site.{dead}.0a1b2c3e.tmp").mkdir()  # a killed write's folder
+
+    def fail(kg: object) -> object:
+        raise accsm_kg.errors.DumpError("stopped")
+
+    monkeypatch.setattr(site, "site_files", fail)
+    with pytest.raises(accsm_kg.errors.DumpError, match="stopped"):
+        write_site(graph, tmp_path / "site")
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*")) == earlier

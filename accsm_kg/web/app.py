@@ -27,7 +27,7 @@ from ..errors import (
     UnknownQueryError,
 )
 from ..queries import named_queries
-from .pages import RDF_FORMATS, Language, Linker, Pages, node_iris, node_path
+from .pages import PAGES, RDF_FORMATS, Language, Linker, Pages, node_iris, node_path
 from .sparql import negotiate as choose
 from .sparql import sparql_route
 
@@ -42,8 +42,7 @@ MAX_BODY = 1_000_000
 #: The media types a node path answers in, the preferred first where the client has no choice.
 _OFFERED = ("text/html", *(media for media, _ in RDF_FORMATS.values()))
 _SUFFIX_OF = {media: suffix for suffix, (media, _) in RDF_FORMATS.items()}
-_PAGES = ("", "search", "meetings", "bodies", "chairs", "work-plans", "queries", "nodes",
-          "validation")  # fmt: skip
+_PAGES = ("search", *PAGES)
 _QUERY_FILE = re.compile(r"queries/([a-z0-9-]+)(\.csv|\.json)?")
 _TIMELINE = re.compile(r"timeline-(en|km)\.svg")
 
@@ -216,17 +215,7 @@ def _dispatch(pages: Pages, request: Request, link: Linker, path: str) -> Respon
 def _page(pages: Pages, request: Request, link: Linker, path: str) -> str:
     if path == "search":
         return pages.search(link, request.query_params.get("q", ""))
-    render: dict[str, Callable[[Linker], str]] = {
-        "": pages.home,
-        "meetings": pages.meetings,
-        "bodies": pages.bodies,
-        "chairs": pages.chairs,
-        "work-plans": pages.work_plans,
-        "queries": pages.queries,
-        "nodes": pages.nodes_page,
-        "validation": pages.validation_page,
-    }
-    return render[path](link)
+    return pages.page(link, path)
 
 
 def _query(pages: Pages, request: Request, link: Linker, name: str, suffix: str | None) -> Response:

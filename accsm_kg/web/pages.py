@@ -21,7 +21,7 @@ import posixpath
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as _package_version
 from pathlib import Path
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE",
     "LANGUAGES",
+    "PAGES",
     "RDF_FORMATS",
     "Language",
     "Linker",
@@ -178,6 +179,10 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     total: int
 
+
+#: The pages that take no input, by their paths ("" is the home page), in the order of the
+#: navigation bar.
+PAGES = ("", "meetings", "bodies", "chairs", "work-plans", "queries", "nodes", "validation")
 
 _WORDS: dict[str, dict[Language, str]] = {
     "home": {"en": "Home", "km": "ទំព័រដើម"},
@@ -343,17 +348,8 @@ class Pages:
 
     def _render(self, template: str, link: Linker, title: str, **context: Any) -> str:
         nav = [
-            (link.page(path), _WORDS[key][link.lang], path == link.here)
-            for key, path in (
-                ("home", ""),
-                ("meetings", "meetings"),
-                ("bodies", "bodies"),
-                ("chairs", "chairs"),
-                ("work-plans", "work-plans"),
-                ("queries", "queries"),
-                ("nodes", "nodes"),
-                ("validation", "validation"),
-            )
+            (link.page(path), _WORDS[path or "home"][link.lang], path == link.here)
+            for path in PAGES
         ]
         return self.env.get_template(template).render(
             link=link,
@@ -364,6 +360,20 @@ class Pages:
             version=_package_version("accsm-kg"),
             **context,
         )
+
+    def page(self, link: Linker, path: str) -> str:
+        """Return the page of :data:`PAGES` at ``path``."""
+        render: dict[str, Callable[[Linker], str]] = {
+            "": self.home,
+            "meetings": self.meetings,
+            "bodies": self.bodies,
+            "chairs": self.chairs,
+            "work-plans": self.work_plans,
+            "queries": self.queries,
+            "nodes": self.nodes_page,
+            "validation": self.validation_page,
+        }
+        return render[path](link)
 
     def home(self, link: Linker) -> str:
         """Return the home page: what the graph is, a search box (on the server), the pages."""
@@ -585,6 +595,6 @@ def _download(link: Linker, name: str, suffix: str, values: Mapping[str, str]) -
 
 def paths(pages: Pages) -> Iterable[str]:
     """Return the logical path of every page, in order (nodes and named queries included)."""
-    yield from ("", "meetings", "bodies", "chairs", "work-plans", "queries", "nodes", "validation")
+    yield from PAGES
     yield from (f"queries/{name}" for name in sorted(named_queries()))
     yield from (path for path, _ in pages.nodes())

@@ -10,7 +10,6 @@ place whole.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +17,9 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ..errors import DumpError
-from ..publish import leftovers, sync_folder
 from ..queries import named_queries
-from ..release import _new_folder, _swap, _write_file
-from .pages import LANGUAGES, RDF_FORMATS, Language, Linker, Pages, paths
+from ..release import PublishedFolder, recover_folder, write_folder
+from .pages import LANGUAGES, PAGES, RDF_FORMATS, Language, Linker, Pages, paths
 
 if TYPE_CHECKING:
     from ..knowledge_graph import KnowledgeGraph
@@ -30,8 +28,8 @@ __all__ = ["MARKER", "site_files", "write_site"]
 
 #: A file every site holds: a folder with it may be replaced by a new site, one without may not.
 MARKER = ".accsm-kg-site"
-_STAGING = "accsm-kg-site"
-_REPLACED = "accsm-kg-site-replaced"
+#: How a site replaces the folder of an earlier one, and what it raises.
+_SITE = PublishedFolder("site", DumpError, "accsm-kg-site", "accsm-kg-site-replaced")
 
 
 def _page_file(path: str, lang: Language) -> str:
@@ -39,18 +37,8 @@ def _page_file(path: str, lang: Language) -> str:
 
 
 def _render(pages: Pages, link: Linker, path: str, nodes: dict[str, URIRef]) -> str:
-    simple = {
-        "": pages.home,
-        "meetings": pages.meetings,
-        "bodies": pages.bodies,
-        "chairs": pages.chairs,
-        "work-plans": pages.work_plans,
-        "queries": pages.queries,
-        "nodes": pages.nodes_page,
-        "validation": pages.validation_page,
-    }
-    if path in simple:
-        return simple[path](link)
+    if path in PAGES:
+        return pages.page(link, path)
     if path.startswith("queries/") and path[len("queries/") :] in named_queries():
         return pages.query(link, named_queries()[path[len("queries/") :]], {})
     return pages.node(link, nodes[path])
@@ -117,30 +105,8 @@ def write_site(kg: KnowledgeGraph, folder: str | Path) -> list[Path]:
     """
     target = Path(folder)
     real = Path(os.path.realpath(target))
-    for stale in leftovers(real, _STAGING) + leftovers(real, _REPLACED):
-        shutil.rmtree(stale, ignore_errors=True)
+    recover_folder(target, real, _SITE)
     _check_folder(target)
     files = sorted(site_files(kg))
-    try:
-        real.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(real, _STAGING)
-    except OSError as error:
-        raise DumpError(
-            f"{target}: the site cannot be written beside it: {error.strerror or error}"
-        ) from error
-    try:
-        for name, data in files:
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_file(path, data)
-        sync_folder(staging)
-        _swap(staging, real)
-        sync_folder(real.parent)
-    except OSError as error:
-        raise DumpError(
-            f"{target}: the site cannot be written: {error.strerror or error}"
-        ) from error
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    write_folder(target, real, files, _SITE)
     return [target / name for name, _ in files]
