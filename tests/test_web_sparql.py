@@ -7,7 +7,6 @@ import io
 import json
 import threading
 import time
-import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 
@@ -19,6 +18,7 @@ import uvicorn
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 import accsm_kg
 from accsm_kg.errors import OptionError
@@ -32,11 +32,6 @@ from accsm_kg.web.sparql import (
     results_xml,
     sparql_route,
 )
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for httpx2 at import; the project's HTTP client is httpx, which works
-    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 KG = "https://w3id.org/accsm-kg/id/"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
